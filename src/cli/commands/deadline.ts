@@ -1,0 +1,105 @@
+/**
+ * `steward deadline TYPE RECEIVED`: the due date of a request, and how it was worked out.
+ */
+import { DIVISIONS } from "../../platform/calendar/bank-holidays.ts";
+import { calculateDeadline, DeadlineInputError } from "../../platform/calendar/deadlines.ts";
+
+export const summary = "Work out a statutory response deadline and explain it";
+
+export const help = `Usage: steward deadline TYPE RECEIVED [--extended] [--json]
+                        [--division DIVISION] [--target-days N]
+
+Prints the due date (YYYY-MM-DD) on the first line, then how it was worked out.
+
+TYPE
+  foi                  FOIA s.10: 20 working days (--extended: 40, public interest test)
+  eir                  EIR reg 5: 20 working days (--extended: 40, complex and voluminous)
+  sar                  UK GDPR Art. 12(3): one month, rolled to a working day
+                       (--extended: three months). Also: rectification, erasure,
+                       restriction, objection, portability
+  internal-review      s.45 Code: 20 working days (--extended: 40, exceptional)
+  eir-reconsideration  EIR reg 11(4): 40 working days (cannot be extended)
+  police               DPA 2018 Sch. 2: local target, --target-days N (default 10)
+
+RECEIVED   the date of receipt, YYYY-MM-DD
+
+Options
+  --extended           apply the permitted extension
+  --division D         the organisation's part of the UK, for SAR and police:
+                       ${DIVISIONS.join(", ")} (default england-and-wales)
+  --target-days N      police requests: the local target in working days
+  --json               print the full result as JSON
+
+FOI and EIR working days exclude weekends and bank holidays in ANY part of the UK.
+
+Exit codes: 0 done, 2 bad arguments.`;
+
+interface DeadlineArgs {
+  type?: string;
+  received?: string;
+  extended: boolean;
+  json: boolean;
+  division?: string;
+  targetDays?: string;
+}
+
+class UsageError extends Error {}
+
+function optionValue(args: string[], index: number, name: string): string {
+  const value = args[index + 1];
+  if (value === undefined || value.startsWith("--")) throw new UsageError(`${name} needs a value`);
+  return value;
+}
+
+function parseArgs(args: string[]): DeadlineArgs {
+  const parsed: DeadlineArgs = { extended: false, json: false };
+  const positional: string[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index];
+    const [flag, inline] = arg.startsWith("--") ? arg.split(/=(.*)/s, 2) : [arg, undefined];
+    const value = () => {
+      if (inline !== undefined) return inline;
+      const next = optionValue(args, index, flag);
+      index++;
+      return next;
+    };
+    if (flag === "--extended") parsed.extended = true;
+    else if (flag === "--json") parsed.json = true;
+    else if (flag === "--division") parsed.division = value();
+    else if (flag === "--target-days") parsed.targetDays = value();
+    else if (arg.startsWith("-") && arg.length > 1) throw new UsageError(`unknown option '${arg}'`);
+    else positional.push(arg);
+  }
+  if (positional.length > 2) throw new UsageError(`unexpected argument '${positional[2]}'`);
+  [parsed.type, parsed.received] = positional;
+  if (!parsed.type) throw new UsageError("missing TYPE and RECEIVED date");
+  if (!parsed.received) throw new UsageError("missing RECEIVED date (YYYY-MM-DD)");
+  return parsed;
+}
+
+export async function run(args: string[]): Promise<number> {
+  try {
+    const options = parseArgs(args);
+    const result = calculateDeadline({
+      type: options.type ?? "",
+      received: options.received ?? "",
+      extended: options.extended,
+      division: options.division,
+      policeTargetDays: options.targetDays,
+    });
+    if (options.json) {
+      console.log(JSON.stringify(result, null, 2));
+    } else {
+      console.log(result.due);
+      for (const step of result.steps) console.log(step);
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof DeadlineInputError) {
+      console.error(`steward deadline: ${error.message}`);
+      console.error("Usage: steward deadline TYPE RECEIVED [--extended] [--json] (see --help)");
+      return 2;
+    }
+    throw error;
+  }
+}
