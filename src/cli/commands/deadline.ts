@@ -87,12 +87,11 @@ export async function run(args: string[]): Promise<number> {
       division: options.division,
       policeTargetDays: options.targetDays,
     });
-    if (options.json) {
-      console.log(JSON.stringify(result, null, 2));
-    } else {
-      console.log(result.due);
-      for (const step of result.steps) console.log(step);
-    }
+    // One write, so that `| head -1` gets the whole output before closing the pipe.
+    const output = options.json
+      ? JSON.stringify(result, null, 2)
+      : [result.due, ...result.steps].join("\n");
+    process.stdout.write(`${output}\n`);
     return 0;
   } catch (error) {
     if (error instanceof UsageError || error instanceof DeadlineInputError) {

@@ -133,7 +133,7 @@ function workingDayDeadline(
   steps.push(`Rule: ${ruleText}.`);
   steps.push(
     scope === "uk"
-      ? `The date of receipt is day 0 whatever day it is; ${WORKING_DAY_DEFINITION}.`
+      ? `The date of receipt is day 0 whatever day it is; ${WORKING_DAY_DEFINITION}${input.type.startsWith("eir") ? ", which EIR reg 2(1) adopts" : ""}.`
       : `The date of receipt is day 0; working days are those of the organisation in ${DIVISION_NAMES[scope]} (not Saturdays, Sundays or its bank holidays). This is the council's own target, not a statutory limit.`,
   );
   const firstDay = addWorkingDays(input.calendar, clockStart, 1, scope, pauses).date;
@@ -183,14 +183,12 @@ function calendarMonthDeadline(
   const nominal = addCalendarMonths(clockStart, months);
   const roll = rollForwardToWorkingDay(input.calendar, nominal, input.division);
   const notes: string[] = [];
-  if ((adjustments.pauses ?? []).length > 0) {
-    notes.push(
-      "Fee notices pause only FOI and EIR clocks; for this request the clock starts when the fee arrives.",
-    );
-  }
 
   const steps = startSteps(input, clockStart, adjustments);
   steps.push(`Rule: ${ruleText}.`);
+  if (input.right && input.right !== "access") {
+    steps.push(`The same limit applies to a request to exercise the right to ${input.right}.`);
+  }
   const monthWord = months === 1 ? "One month" : "Three months";
   const sameDay = nominal.slice(8) === clockStart.slice(8);
   steps.push(

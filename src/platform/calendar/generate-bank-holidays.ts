@@ -1,6 +1,7 @@
 /**
  * Regenerates bank-holidays.json from the date-holidays package:
- *   node --import tsx src/platform/calendar/generate-bank-holidays.ts
+ *   node --import tsx src/platform/calendar/generate-bank-holidays.ts &&
+ *     npx biome format --write src/platform/calendar/bank-holidays.json
  *
  * Only true bank holidays are kept (date-holidays also lists observances such as Mother's Day),
  * only weekdays are kept (GOV.UK lists the substitute day, not the Saturday or Sunday itself),
