@@ -1,0 +1,121 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+
+/**
+ * Every setting Steward reads, in one schema. Each entry documents its environment variable and default.
+ * `loadConfig` throws one message listing every problem, so start-up fails fast and clearly.
+ */
+const boolean = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+export const settings = {
+  NODE_ENV: {
+    doc: "development, production or test. Production refuses to start without secrets.",
+    schema: z.enum(["development", "production", "test"]).default("development"),
+  },
+  PORT: {
+    doc: "Port the web server listens on.",
+    schema: z.coerce.number().int().min(0).max(65535).default(3000),
+  },
+  HOST: { doc: "Address the web server binds to.", schema: z.string().min(1).default("localhost") },
+  DATABASE_URL: {
+    doc: "PostgreSQL connection string. Unset: an embedded PGlite database in STEWARD_DATA_DIR.",
+    schema: z.string().url().optional(),
+  },
+  STEWARD_DATA_DIR: {
+    doc: "Folder for the embedded database and stored files.",
+    schema: z.string().min(1).default("./data"),
+  },
+  SESSION_SECRET: {
+    doc: "Secret (32+ characters) used to sign cookies. Required in production; generated per data folder otherwise.",
+    schema: z.string().min(32, "must be at least 32 characters").optional(),
+  },
+  SESSION_IDLE_MINUTES: {
+    doc: "Sign a session out after this many idle minutes.",
+    schema: z.coerce.number().int().min(1).default(30),
+  },
+  SESSION_MAX_HOURS: {
+    doc: "Absolute lifetime of a session, in hours.",
+    schema: z.coerce.number().int().min(1).default(12),
+  },
+  COUNCIL_NAME: {
+    doc: "The council's name, shown in the header and letters.",
+    schema: z.string().default("Northmoor District Council"),
+  },
+  COUNCIL_DIVISION: {
+    doc: "Which part of the UK the council is in (for data-rights deadlines): england-and-wales, scotland or northern-ireland.",
+    schema: z
+      .enum(["england-and-wales", "scotland", "northern-ireland"])
+      .default("england-and-wales"),
+  },
+  PUBLIC_URL: {
+    doc: "The address residents use, for links in emails.",
+    schema: z.string().url().default("http://localhost:3000"),
+  },
+  DEMO_DATA: {
+    doc: "Load demo data for a fictional council on first start.",
+    schema: boolean.default(true),
+  },
+  SMTP_URL: {
+    doc: "Outbound mail server, e.g. smtp://user:pass@mail.example.gov.uk:587. Unset: mail is kept in the outbox page.",
+    schema: z.string().optional(),
+  },
+  MAIL_FROM: {
+    doc: "From address for outbound mail.",
+    schema: z.string().default("information.governance@example.gov.uk"),
+  },
+  IG_TEAM_EMAIL: {
+    doc: "Address alerted for new breaches and overdue work.",
+    schema: z.string().default("ig-team@example.gov.uk"),
+  },
+  LOG_LEVEL: {
+    doc: "fatal, error, warn, info, debug or trace.",
+    schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  },
+  WORKER: {
+    doc: "Run background jobs in this process (web and worker together).",
+    schema: boolean.default(true),
+  },
+  TRUST_PROXY: {
+    doc: "Trust X-Forwarded-For from a reverse proxy.",
+    schema: boolean.default(false),
+  },
+} as const;
+
+type Settings = typeof settings;
+export type Config = { [K in keyof Settings]: z.output<Settings[K]["schema"]> } & {
+  dataDir: string;
+};
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const shape = Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, v.schema]));
+  const input = Object.fromEntries(
+    Object.keys(settings).map((k) => [k, env[k] === "" ? undefined : env[k]]),
+  );
+  const parsed = z.object(shape).safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Steward cannot start; fix these settings:\n${problems.join("\n")}`);
+  }
+  const config = parsed.data as Omit<Config, "dataDir">;
+  if (config.NODE_ENV === "production" && !config.SESSION_SECRET) {
+    throw new ConfigError(
+      "Steward cannot start in production without SESSION_SECRET (a random string of 32+ characters).",
+    );
+  }
+  return { ...config, dataDir: resolve(config.STEWARD_DATA_DIR) } as Config;
+}
+
+/** The settings table for `steward serve --help` and docs. */
+export function describeSettings(): string {
+  return Object.entries(settings)
+    .map(([k, v]) => {
+      const def = v.schema.safeParse(undefined);
+      const shown = def.success && def.data !== undefined ? String(def.data) : "(unset)";
+      return `  ${k.padEnd(22)} ${v.doc} Default: ${shown}.`;
+    })
+    .join("\n");
+}

@@ -1,0 +1,25 @@
+import type { FastifyInstance } from "fastify";
+import type { Services } from "../platform/services.ts";
+import { accountRoutes } from "./account/routes.ts";
+import { adminRoutes } from "./admin/routes.ts";
+import { apiRoutes } from "./api/routes.ts";
+import { authRoutes } from "./auth/routes.ts";
+import { homeRoutes } from "./home/routes.ts";
+import { organisationRoutes } from "./organisation/routes.ts";
+import { requestsRoutes } from "./requests/routes.ts";
+
+export interface StewardModule {
+  name: string;
+  routes(app: FastifyInstance, services: Services): Promise<void> | void;
+}
+
+/** Every capability plugs in here: its routes register in their own Fastify scope. */
+export const modules: StewardModule[] = [
+  { name: "home", routes: homeRoutes },
+  { name: "auth", routes: authRoutes },
+  { name: "account", routes: accountRoutes },
+  { name: "admin", routes: adminRoutes },
+  { name: "organisation", routes: organisationRoutes },
+  { name: "requests", routes: requestsRoutes },
+  { name: "api", routes: apiRoutes },
+];

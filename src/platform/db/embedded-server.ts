@@ -1,0 +1,34 @@
+/**
+ * Child process: opens the PGlite database in a data folder and serves it on a Unix socket,
+ * so the web process talks to it with the same `pg` driver it uses for a PostgreSQL server
+ * and PGlite's work never blocks the web process's event loop.
+ */
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+
+const dataDir = process.argv[2];
+const socketDir = process.argv[3];
+if (!dataDir || !socketDir) {
+  console.error("usage: embedded-server DATA_DIR SOCKET_DIR");
+  process.exit(2);
+}
+mkdirSync(socketDir, { recursive: true });
+const socketPath = join(socketDir, ".s.PGSQL.5432");
+rmSync(socketPath, { force: true });
+
+const db = dataDir === "memory://" ? await PGlite.create() : await PGlite.create(dataDir);
+const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 100 });
+await server.start();
+process.send?.({ ready: true, socketDir });
+
+async function shutdown() {
+  await server.stop().catch(() => {});
+  await db.close().catch(() => {});
+  rmSync(socketPath, { force: true });
+  process.exit(0);
+}
+process.on("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);
+process.on("disconnect", shutdown);

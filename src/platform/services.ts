@@ -1,0 +1,57 @@
+import type { Config } from "../config.ts";
+import { OrganisationService } from "../modules/organisation/organisation-service.ts";
+import { AuditService, systemActor } from "./audit/audit-service.ts";
+import { ApiTokensService } from "./auth/api-tokens-service.ts";
+import { SessionsService } from "./auth/sessions-service.ts";
+import { SignInService } from "./auth/sign-in-service.ts";
+import { UsersService } from "./auth/users-service.ts";
+import type { DatabaseHandle } from "./db/database.ts";
+import { JobsService } from "./jobs/jobs-service.ts";
+import { MailService } from "./mail/mail-service.ts";
+import { SettingsService } from "./settings-service.ts";
+
+/**
+ * The composition root: data access, then services, in one place. Tests build the same object
+ * over a test database, so every route runs against the real thing.
+ */
+export function createServices(
+  config: Config,
+  database: DatabaseHandle,
+  log: (msg: string, extra?: Record<string, unknown>) => void = () => {},
+) {
+  const { db } = database;
+  const audit = new AuditService(db);
+  const sessions = new SessionsService(db, audit, {
+    idleMinutes: config.SESSION_IDLE_MINUTES,
+    maxHours: config.SESSION_MAX_HOURS,
+  });
+  const users = new UsersService(db, audit, (userId, reason) =>
+    sessions.revokeAll(systemActor, userId, reason),
+  );
+  const signIn = new SignInService(db, audit, users, sessions);
+  const apiTokens = new ApiTokensService(db, audit);
+  const jobs = new JobsService(db, log);
+  const mail = new MailService(db, jobs, { smtpUrl: config.SMTP_URL, from: config.MAIL_FROM });
+  const settings = new SettingsService(db);
+  const organisation = new OrganisationService(db, audit);
+
+  jobs.define("sessions.purge", async () => ({ purged: await sessions.purgeEnded() }));
+  jobs.every("sessions.purge", 3600);
+
+  return {
+    config,
+    database,
+    db,
+    audit,
+    sessions,
+    users,
+    signIn,
+    apiTokens,
+    jobs,
+    mail,
+    settings,
+    organisation,
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
