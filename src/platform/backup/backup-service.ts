@@ -66,19 +66,21 @@ export async function backupDatabase(
         for (const table of tables) {
           tableCount++;
           yield `${JSON.stringify({ table })}\n`;
-          let offset = 0;
+          await sql`DECLARE backup_rows NO SCROLL CURSOR FOR SELECT row_to_json(t) AS r FROM ${sql.table(table)} t`.execute(
+            conn,
+          );
+          let count = 0;
           for (;;) {
             const batch = await sql<{
               r: unknown;
-            }>`SELECT row_to_json(t) AS r FROM ${sql.table(table)} t ORDER BY 1 LIMIT ${BATCH} OFFSET ${offset}`.execute(
-              conn,
-            );
+            }>`FETCH ${sql.raw(String(BATCH))} FROM backup_rows`.execute(conn);
             for (const row of batch.rows) yield `${JSON.stringify(row.r)}\n`;
-            offset += batch.rows.length;
+            count += batch.rows.length;
             totalRows += batch.rows.length;
-            onProgress?.(table, offset);
+            onProgress?.(table, count);
             if (batch.rows.length < BATCH) break;
           }
+          await sql`CLOSE backup_rows`.execute(conn);
         }
       }
       await pipeline(Readable.from(lines()), createGzip(), createWriteStream(file));
@@ -127,7 +129,8 @@ export async function restoreDatabase(
   let rows = 0;
   let tables = 0;
   await db.transaction().execute(async (trx) => {
-    for (const table of await tablesInOrder(trx)) {
+    // app_settings holds what start-up generates (the cookie secret); the backup's values replace it.
+    for (const table of (await tablesInOrder(trx)).filter((t) => t !== "app_settings")) {
       const n = await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(table)}`.execute(
         trx,
       );
@@ -136,6 +139,7 @@ export async function restoreDatabase(
           `Restore needs an empty database, but table ${table} has rows. Point DATABASE_URL or STEWARD_DATA_DIR at a new one.`,
         );
     }
+    await sql`DELETE FROM app_settings`.execute(trx);
     let table: string | undefined;
     let batch: unknown[] = [];
     const flush = async () => {
