@@ -1,0 +1,182 @@
+/** Automatic settings: features and comparisons from column profiles, blocking rules chosen by counting. */
+import { countRulePairs } from "./blocking.ts";
+import { comparisonFor } from "./comparisons.ts";
+import type { Db } from "./db.ts";
+import { type ColumnProfile, sanitiseName, TRUTH_LIKE } from "./profile.ts";
+import type { BlockingRule, Feature, FeatureKind, LinkType, Settings } from "./settings.ts";
+
+const TF_KINDS = new Set<FeatureKind>([
+  "forename",
+  "surname",
+  "fullname",
+  "postcode",
+  "text",
+  "address",
+  "code",
+]);
+
+/** Features for the profiled columns, dropping truth-like and ignored columns and redundant full names. */
+export function featuresFromProfiles(profiles: ColumnProfile[], ignore: string[] = []): Feature[] {
+  const usable = profiles.filter(
+    (p) => p.kind !== null && !TRUTH_LIKE.test(p.column) && !ignore.includes(p.column),
+  );
+  const hasSplitNames =
+    usable.some((p) => p.kind === "forename") && usable.some((p) => p.kind === "surname");
+  const taken = new Set<FeatureKind>();
+  const features: Feature[] = [];
+  for (const p of usable) {
+    const kind = p.kind as FeatureKind;
+    // A full name repeats the forename and surname: comparing it too would count the same evidence twice.
+    if (kind === "fullname" && hasSplitNames) continue;
+    // Only one forename/surname/dob column is compared; a second one is treated as text.
+    const singular = ["forename", "surname", "fullname", "dob", "postcode"].includes(kind);
+    const effective: FeatureKind = singular && taken.has(kind) ? "text" : kind;
+    taken.add(effective);
+    features.push({
+      name: sanitiseName(p.column),
+      column: p.column,
+      kind: effective,
+      termFrequency: TF_KINDS.has(effective) && p.distinctRatio < 0.5,
+    });
+  }
+  return features;
+}
+
+export function comparisonsFor(features: Feature[]): Settings["comparisons"] {
+  const forename = features.find((f) => f.kind === "forename")?.name;
+  const surname = features.find((f) => f.kind === "surname")?.name;
+  return features.map((f) => comparisonFor(f, { forename, surname }));
+}
+
+export function baseSettings(linkType: LinkType, features: Feature[]): Settings {
+  return {
+    version: 1,
+    linkType,
+    features,
+    comparisons: comparisonsFor(features),
+    blockingRules: [],
+    deterministicRules: [],
+    deterministicRecall: 0.7,
+    tfMinimum: 0.0001,
+  };
+}
+
+/** The column a feature blocks on (nickname-resolved for forenames). */
+function blockKey(f: Feature): string {
+  return f.kind === "forename" ? `"${f.name}__canon"` : `"${f.name}"`;
+}
+
+export interface CandidateRule {
+  features: string[];
+  pairs: number;
+}
+
+export interface BlockingChoice {
+  rules: BlockingRule[];
+  candidates: CandidateRule[];
+}
+
+/**
+ * Choose blocking rules so that a true match is still found when any one or two of its
+ * fields disagree, keeping each rule and the total under a budget that grows with the data.
+ */
+export async function chooseBlockingRules(
+  db: Db,
+  settings: Settings,
+  records: number,
+  profiles: Map<string, ColumnProfile>,
+): Promise<BlockingChoice> {
+  const blockable = settings.features.filter(
+    (f) => f.kind !== "address" || (profiles.get(f.column)?.distinctRatio ?? 0) < 0.9,
+  );
+  const sample = records > 200_000 ? 200_000 / records : 1;
+  const perRuleBudget = Math.max(200_000, 8 * records);
+  const totalBudget = Math.max(1_000_000, 25 * records);
+  const candidates: CandidateRule[] = [];
+  const keyOf = new Map(blockable.map((f) => [f.name, blockKey(f)]));
+  const sets: string[][] = [];
+  for (let i = 0; i < blockable.length; i++) {
+    if (blockable[i].kind !== "category") sets.push([blockable[i].name]);
+    for (let j = i + 1; j < blockable.length; j++) {
+      if (blockable[i].kind === "category" && blockable[j].kind === "category") continue;
+      sets.push([blockable[i].name, blockable[j].name]);
+    }
+  }
+  for (const set of sets) {
+    const rule = { keys: set.map((n) => keyOf.get(n) as string) };
+    candidates.push({
+      features: set,
+      pairs: await countRulePairs(db, rule, settings.linkType, sample),
+    });
+  }
+  const filled = (name: string) =>
+    profiles.get(settings.features.find((f) => f.name === name)?.column ?? "")?.filled ?? 1;
+  const errorRate = (name: string) => {
+    const f = settings.features.find((x) => x.name === name);
+    return f?.kind === "category" ? 0.05 : 0.12 + (1 - filled(name));
+  };
+  // Failure scenarios: the fields that disagree in a true match, weighted by how likely that is.
+  const names = blockable.map((f) => f.name);
+  const scenarios: { fields: string[]; weight: number; missed: number }[] = [
+    { fields: [], weight: 1, missed: 1 },
+  ];
+  for (let i = 0; i < names.length; i++) {
+    scenarios.push({ fields: [names[i]], weight: errorRate(names[i]), missed: 1 });
+    for (let j = i + 1; j < names.length; j++) {
+      scenarios.push({
+        fields: [names[i], names[j]],
+        weight: errorRate(names[i]) * errorRate(names[j]),
+        missed: 1,
+      });
+    }
+  }
+  const catchRate = (c: CandidateRule) => c.features.reduce((a, f) => a * filled(f) ** 2, 1);
+  const chosen: CandidateRule[] = [];
+  let spent = 0;
+  const viable = candidates.filter((c) => c.pairs > 0 && c.pairs <= perRuleBudget);
+  while (chosen.length < 8) {
+    let best: CandidateRule | undefined;
+    let bestScore = 0;
+    for (const c of viable) {
+      if (chosen.includes(c) || spent + c.pairs > totalBudget) continue;
+      const p = catchRate(c);
+      const gain = scenarios.reduce(
+        (a, s) => (s.fields.some((f) => c.features.includes(f)) ? a : a + s.weight * s.missed * p),
+        0,
+      );
+      const score = gain / (1 + c.pairs / perRuleBudget);
+      if (score > bestScore) {
+        bestScore = score;
+        best = c;
+      }
+    }
+    if (!best || bestScore < 0.002) break;
+    const p = catchRate(best);
+    for (const s of scenarios)
+      if (!s.fields.some((f) => best.features.includes(f))) s.missed *= 1 - p;
+    chosen.push(best);
+    spent += best.pairs;
+  }
+  chosen.sort((a, b) => a.pairs - b.pairs);
+  return {
+    rules: chosen.map((c) => ({ keys: c.features.map((n) => keyOf.get(n) as string) })),
+    candidates,
+  };
+}
+
+/** Deterministic rules for λ: agreement on the three most distinctive fields. */
+export function chooseDeterministicRules(
+  settings: Settings,
+  profiles: Map<string, ColumnProfile>,
+): BlockingRule[] {
+  const ranked = settings.features
+    .filter((f) => f.kind !== "category")
+    .map((f) => ({
+      f,
+      score: (profiles.get(f.column)?.distinctRatio ?? 0) * (profiles.get(f.column)?.filled ?? 0),
+    }))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, 3);
+  if (ranked.length < 2) return [];
+  return [{ keys: ranked.map(({ f }) => blockKey(f)) }];
+}

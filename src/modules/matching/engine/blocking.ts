@@ -1,0 +1,91 @@
+/** Blocking: which pairs get compared. Each rule is an equi-join on a hashed key; later rules skip pairs earlier rules found. */
+
+import type { Db } from "./db.ts";
+import { pairsQuery } from "./gammas.ts";
+import { blockingKeySql } from "./prepare.ts";
+import { type BlockingRule, describeRule, type LinkType, type Settings } from "./settings.ts";
+
+/** Extra join condition so each unordered pair appears once and only allowed pairs are made. */
+export function pairFilter(linkType: LinkType): string {
+  return linkType === "link" ? "l.__src < r.__src" : "l.__rid < r.__rid";
+}
+
+/** Number of pairs the whole comparison space holds. */
+export function totalComparisons(linkType: LinkType, counts: number[]): number {
+  const n = counts.reduce((a, b) => a + b, 0);
+  if (linkType !== "link") return (n * (n - 1)) / 2;
+  const sumSquares = counts.reduce((a, c) => a + c * c, 0);
+  return (n * n - sumSquares) / 2;
+}
+
+/**
+ * Pairs a rule would generate on its own, counted from key frequencies without making them.
+ * `sample` (0–1] estimates the count from a random share of records (scaled by 1/sample²).
+ */
+export async function countRulePairs(
+  db: Db,
+  rule: BlockingRule,
+  linkType: LinkType,
+  sample = 1,
+): Promise<number> {
+  const where =
+    sample < 1 ? `WHERE hash(__rid, 17) % 1000000 < ${Math.round(sample * 1_000_000)}` : "";
+  const pairsExpr = linkType === "link" ? "sum((c * c - ss) / 2)" : "sum(c * (c - 1) / 2)";
+  const sql = `SELECT ${pairsExpr} AS pairs FROM (
+      SELECT k, sum(cs)::DOUBLE AS c, sum(cs::DOUBLE * cs) AS ss FROM (
+        SELECT ${blockingKeySql(rule)} AS k, __src, count(*) AS cs FROM __records ${where} GROUP BY ALL
+      ) WHERE k IS NOT NULL GROUP BY k
+    )`;
+  const pairs = await db.scalar(sql);
+  return pairs / (sample * sample);
+}
+
+export interface RuleCount {
+  rule: string;
+  /** Pairs the rule generates on its own. */
+  pairs: number;
+  /** Pairs it adds after earlier rules (known once pairs are made). */
+  newPairs?: number;
+}
+
+export async function countBlockingRules(db: Db, settings: Settings): Promise<RuleCount[]> {
+  const out: RuleCount[] = [];
+  for (const rule of settings.blockingRules) {
+    out.push({
+      rule: describeRule(rule),
+      pairs: await countRulePairs(db, rule, settings.linkType),
+    });
+  }
+  return out;
+}
+
+/**
+ * Make `__pairs`: one row per compared pair with the level of each comparison (g_*), the
+ * term frequencies for exact matches (tf_*) and a bitmask of the rules the pair satisfies.
+ */
+export async function generatePairs(
+  db: Db,
+  settings: Settings,
+  onRule?: (index: number, newPairs: number) => void,
+): Promise<number[]> {
+  const rules = settings.blockingRules;
+  await db.run(
+    `CREATE OR REPLACE TABLE __pairs AS ${pairsQuery(settings, "__records l, __records r", "false")}`,
+  );
+  const added: number[] = [];
+  for (let i = 0; i < rules.length; i++) {
+    const earlier = rules
+      .slice(0, i)
+      .map((_, j) => ` AND NOT coalesce(l.__b${j} = r.__b${j}, false)`)
+      .join("");
+    const before = await db.scalar("SELECT count(*) FROM __pairs");
+    const from = `__records l JOIN __records r ON l.__b${i} = r.__b${i}`;
+    await db.run(
+      `INSERT INTO __pairs ${pairsQuery(settings, from, `${pairFilter(settings.linkType)}${earlier}`)}`,
+    );
+    const after = await db.scalar("SELECT count(*) FROM __pairs");
+    added.push(after - before);
+    onRule?.(i, after - before);
+  }
+  return added;
+}

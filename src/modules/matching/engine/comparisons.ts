@@ -1,0 +1,244 @@
+/** Comparison templates: each returns levels from strongest to weakest, null level first, "else" last. */
+import type { Comparison, ComparisonLevel, Feature } from "./settings.ts";
+
+const col = (side: "l" | "r", name: string): string => `${side}."${name}"`;
+const both = (name: string) => ({ l: col("l", name), r: col("r", name) });
+
+function nullLevel(name: string): ComparisonLevel {
+  const { l, r } = both(name);
+  return { label: "null", sql: `${l} IS NULL OR ${r} IS NULL`, isNull: true };
+}
+
+function exactLevel(name: string, tf: boolean, label = "exact"): ComparisonLevel {
+  const { l, r } = both(name);
+  return { label, sql: `${l} = ${r}`, ...(tf ? { tfFeature: name } : {}) };
+}
+
+const elseLevel: ComparisonLevel = { label: "else", sql: "TRUE" };
+
+function jaroWinkler(name: string, threshold: number): ComparisonLevel {
+  const { l, r } = both(name);
+  return {
+    label: `Jaro-Winkler ≥ ${threshold}`,
+    sql: `jaro_winkler_similarity(${l}, ${r}) >= ${threshold}`,
+  };
+}
+
+function damerau(name: string, distance: number): ComparisonLevel {
+  const { l, r } = both(name);
+  // The Levenshtein guard is cheap and spares the slow Damerau computation for most pairs.
+  return {
+    label: `Damerau-Levenshtein ≤ ${distance}`,
+    sql: `levenshtein(${l}, ${r}) <= ${2 * distance} AND damerau_levenshtein(${l}, ${r}) <= ${distance}`,
+  };
+}
+
+function levenshtein(name: string, distance: number): ComparisonLevel {
+  const { l, r } = both(name);
+  return { label: `Levenshtein ≤ ${distance}`, sql: `levenshtein(${l}, ${r}) <= ${distance}` };
+}
+
+function tokenJaccard(name: string, threshold: number): ComparisonLevel {
+  const lt = col("l", `${name}__tokens`);
+  const rt = col("r", `${name}__tokens`);
+  const shared = `len(list_intersect(${lt}, ${rt}))`;
+  return {
+    label: `token Jaccard ≥ ${threshold}`,
+    sql: `${shared} > 0 AND ${shared}::DOUBLE / len(list_distinct(list_concat(${lt}, ${rt}))) >= ${threshold}`,
+  };
+}
+
+function swapped(a: string, b: string): ComparisonLevel {
+  return {
+    label: `swapped with ${b}`,
+    sql: `${col("l", a)} = ${col("r", b)} AND ${col("l", b)} = ${col("r", a)}`,
+  };
+}
+
+function comparison(
+  feature: Feature,
+  description: string,
+  levels: ComparisonLevel[],
+  extra: string[] = [],
+): Comparison {
+  return {
+    name: feature.name,
+    description,
+    features: [feature.name, ...extra],
+    levels: withPriors(levels),
+  };
+}
+
+/** Starting m and u for EM; u is replaced by sampling and m by EM. */
+function withPriors(levels: ComparisonLevel[]): ComparisonLevel[] {
+  const scored = levels.filter((l) => !l.isNull);
+  const n = scored.length;
+  return levels.map((level) => {
+    if (level.isNull) return level;
+    const i = scored.indexOf(level);
+    const m = i === n - 1 ? 0.05 : (0.95 * 0.5 ** i) / 1.5;
+    const u = i === n - 1 ? 0.9 : 0.1 / 2 ** (n - 1 - i);
+    return { ...level, m, u };
+  });
+}
+
+export interface ComparisonContext {
+  /** The surname feature, for the swapped-names level of forenames. */
+  surname?: string;
+  forename?: string;
+}
+
+export function comparisonFor(feature: Feature, context: ComparisonContext = {}): Comparison {
+  const name = feature.name;
+  const tf = feature.termFrequency ?? false;
+  const { l, r } = both(name);
+  switch (feature.kind) {
+    case "forename": {
+      const canon = `${name}__canon`;
+      const levels = [
+        nullLevel(name),
+        exactLevel(name, tf),
+        {
+          label: "same name once nicknames resolved",
+          sql: `${col("l", canon)} = ${col("r", canon)}`,
+        },
+        jaroWinkler(name, 0.92),
+        jaroWinkler(name, 0.88),
+      ];
+      if (context.surname) levels.push(swapped(name, context.surname));
+      levels.push(jaroWinkler(name, 0.7), elseLevel);
+      return comparison(
+        feature,
+        "forename: exact, nickname, Jaro-Winkler 0.92/0.88, swapped, 0.7",
+        levels,
+        context.surname ? [context.surname] : [],
+      );
+    }
+    case "surname": {
+      const levels = [
+        nullLevel(name),
+        exactLevel(name, tf),
+        jaroWinkler(name, 0.92),
+        jaroWinkler(name, 0.88),
+      ];
+      if (context.forename) levels.push(swapped(name, context.forename));
+      levels.push(jaroWinkler(name, 0.7), elseLevel);
+      return comparison(
+        feature,
+        "surname: exact, Jaro-Winkler 0.92/0.88, swapped, 0.7",
+        levels,
+        context.forename ? [context.forename] : [],
+      );
+    }
+    case "fullname":
+      return comparison(feature, "full name: exact, same tokens, Jaro-Winkler 0.9/0.7", [
+        nullLevel(name),
+        exactLevel(name, tf),
+        tokenJaccard(name, 0.66),
+        jaroWinkler(name, 0.9),
+        jaroWinkler(name, 0.7),
+        elseLevel,
+      ]);
+    case "dob":
+    case "date": {
+      const ld = col("l", `${name}__date`);
+      const rd = col("r", `${name}__date`);
+      return comparison(
+        feature,
+        "date: exact, one typo, day/month swapped, within 1 month, 1 year, 10 years",
+        [
+          nullLevel(name),
+          exactLevel(name, false),
+          damerau(name, 1),
+          { label: "day and month swapped", sql: `day_month_swapped(${ld}, ${rd})` },
+          { label: "within 31 days", sql: `days_apart(${ld}, ${rd}) <= 31` },
+          { label: "within 1 year", sql: `days_apart(${ld}, ${rd}) <= 366` },
+          { label: "within 10 years", sql: `days_apart(${ld}, ${rd}) <= 3653` },
+          elseLevel,
+        ],
+      );
+    }
+    case "postcode":
+      return comparison(feature, "postcode: exact, one typo, same sector, same district", [
+        nullLevel(name),
+        exactLevel(name, tf),
+        levenshtein(name, 1),
+        {
+          label: "same sector",
+          sql: `left(${l}, length(${l}) - 2) = left(${r}, length(${r}) - 2)`,
+        },
+        { label: "same district", sql: `split_part(${l}, ' ', 1) = split_part(${r}, ' ', 1)` },
+        elseLevel,
+      ]);
+    case "address":
+      return comparison(
+        feature,
+        "address: exact, Jaro-Winkler 0.95, token Jaccard 0.6, Jaro-Winkler 0.8",
+        [
+          nullLevel(name),
+          exactLevel(name, tf),
+          jaroWinkler(name, 0.95),
+          tokenJaccard(name, 0.6),
+          jaroWinkler(name, 0.8),
+          elseLevel,
+        ],
+      );
+    case "email":
+      return comparison(feature, "email: exact, same user name, Jaro-Winkler 0.88", [
+        nullLevel(name),
+        exactLevel(name, false),
+        { label: "same user name", sql: `split_part(${l}, '@', 1) = split_part(${r}, '@', 1)` },
+        jaroWinkler(name, 0.88),
+        elseLevel,
+      ]);
+    case "phone":
+      return comparison(feature, "phone: exact, same last 6 digits, one typo", [
+        nullLevel(name),
+        exactLevel(name, false),
+        { label: "same last 6 digits", sql: `right(${l}, 6) = right(${r}, 6)` },
+        damerau(name, 1),
+        elseLevel,
+      ]);
+    case "ni_number":
+      return comparison(feature, "NI number: exact, one typo", [
+        nullLevel(name),
+        exactLevel(name, false),
+        damerau(name, 1),
+        elseLevel,
+      ]);
+    case "uprn":
+      return comparison(feature, "UPRN: exact", [
+        nullLevel(name),
+        exactLevel(name, false),
+        elseLevel,
+      ]);
+    case "code":
+      return comparison(feature, "code: exact, one typo, two typos", [
+        nullLevel(name),
+        exactLevel(name, tf),
+        damerau(name, 1),
+        levenshtein(name, 2),
+        elseLevel,
+      ]);
+    case "category":
+      return comparison(feature, "category: exact", [
+        nullLevel(name),
+        exactLevel(name, false),
+        elseLevel,
+      ]);
+    default:
+      return comparison(feature, "text: exact, Jaro-Winkler 0.92/0.8", [
+        nullLevel(name),
+        exactLevel(name, tf),
+        jaroWinkler(name, 0.92),
+        jaroWinkler(name, 0.8),
+        elseLevel,
+      ]);
+  }
+}
+
+/** SQL that computes the level index (0 = null level) for a comparison. */
+export function gammaSql(comparison: Comparison): string {
+  const whens = comparison.levels.map((level, i) => `WHEN ${level.sql} THEN ${i}`).join(" ");
+  return `CAST(CASE ${whens} ELSE ${comparison.levels.length - 1} END AS UTINYINT)`;
+}
