@@ -38,16 +38,19 @@ if (wantUnit) {
 
 if (wantBrowser) {
   const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-  const browserTests = findTests("test/browser".replace("/browser", ""), []).length
-    ? readdirSync("test/browser", { withFileTypes: true })
-        .filter((d) => d.isFile() && d.name.endsWith(".test.ts"))
-        .map((d) => join("test/browser", d.name))
+  const browserTests = existsSync("test/browser")
+    ? readdirSync("test/browser")
+        .filter((name) => name.endsWith(".test.ts"))
+        .sort()
+        .map((name) => join("test/browser", name))
     : [];
   if (!existsSync(chromium)) {
     console.log(
       `\nBrowser tests NOT run: no Chromium at ${chromium}. Install it with 'apt-get install -y chromium' (or set CHROMIUM_PATH).`,
     );
-  } else if (browserTests.length) {
+  } else if (browserTests.length === 0) {
+    console.log("\nBrowser tests: none found in test/browser.");
+  } else {
     run(browserTests, "browser tests (Chromium + axe-core)");
   }
 }

@@ -57,10 +57,7 @@ export class SignInPage extends Layout {
     await this.page.keyboard.press("Tab");
     assert.equal(await focusedId(this.page), "password", "Tab from email should reach password");
     await this.page.keyboard.type(password);
-    await Promise.all([
-      this.page.waitForURL((url) => url.pathname !== "/sign-in"),
-      this.page.keyboard.press("Enter"),
-    ]);
+    await Promise.all([this.page.waitForEvent("load"), this.page.keyboard.press("Enter")]);
   }
 
   async signIn(email: string, password: string): Promise<void> {
@@ -68,7 +65,7 @@ export class SignInPage extends Layout {
     await this.page.getByLabel("Email address").fill(email);
     await this.page.getByLabel("Password", { exact: true }).fill(password);
     await Promise.all([
-      this.page.waitForURL((url) => url.pathname !== "/sign-in"),
+      this.page.waitForEvent("load"),
       this.page.locator('[data-qa="sign-in"]').click(),
     ]);
   }
@@ -100,13 +97,9 @@ export class NewUserPage extends Layout {
 
   async submit(): Promise<void> {
     await Promise.all([
-      this.page.waitForResponse(
-        (res) =>
-          res.request().method() === "POST" && new URL(res.url()).pathname === "/admin/users",
-      ),
+      this.page.waitForEvent("load"),
       this.page.getByRole("button", { name: "Add user" }).click(),
     ]);
-    await this.page.waitForLoadState();
   }
 
   get errorSummary(): Locator {
