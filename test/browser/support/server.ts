@@ -70,6 +70,9 @@ export async function startServer(): Promise<RunningServer> {
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
+  // If the test process ends abruptly (a timeout, Ctrl-C), take the server down with it.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => {
     output += chunk.toString();
@@ -79,6 +82,7 @@ export async function startServer(): Promise<RunningServer> {
   });
 
   const cleanUp = async () => {
+    process.off("exit", killOnExit);
     if (child.exitCode === null && child.signalCode === null) {
       child.kill("SIGTERM");
       if (!(await waitForExit(child, 15_000))) {
