@@ -1,6 +1,6 @@
 /** Automatic settings: features and comparisons from column profiles, blocking rules chosen by counting. */
 import { countRulePairs } from "./blocking.ts";
-import { comparisonFor } from "./comparisons.ts";
+import { addressWithPostcode, comparisonFor } from "./comparisons.ts";
 import type { Db } from "./db.ts";
 import { type ColumnProfile, sanitiseName, TRUTH_LIKE } from "./profile.ts";
 import type { BlockingRule, Feature, FeatureKind, LinkType, Settings } from "./settings.ts";
@@ -14,6 +14,13 @@ const TF_KINDS = new Set<FeatureKind>([
   "address",
   "code",
 ]);
+
+const LOCATION_NAME =
+  /post_?code|zip|street|suburb|city|town|state|county|locality|address|addr|uprn|district|ward/i;
+
+function isLocation(column: string, kind: FeatureKind): boolean {
+  return ["address", "postcode", "uprn"].includes(kind) || LOCATION_NAME.test(column);
+}
 
 /** Features for the profiled columns, dropping truth-like and ignored columns and redundant full names. */
 export function featuresFromProfiles(profiles: ColumnProfile[], ignore: string[] = []): Feature[] {
@@ -37,15 +44,30 @@ export function featuresFromProfiles(profiles: ColumnProfile[], ignore: string[]
       column: p.column,
       kind: effective,
       termFrequency: TF_KINDS.has(effective) && p.distinctRatio < 0.5,
+      // A code with few values (a house number) describes a place, not a person.
+      ...(effective === "code" ? { individual: p.distinctRatio >= 0.2 } : {}),
+      ...(isLocation(p.column, effective) ? { group: "location" } : {}),
     });
   }
   return features;
 }
 
+/** One comparison per feature, except that an address and a UK postcode are compared together. */
 export function comparisonsFor(features: Feature[]): Settings["comparisons"] {
   const forename = features.find((f) => f.kind === "forename")?.name;
   const surname = features.find((f) => f.kind === "surname")?.name;
-  return features.map((f) => comparisonFor(f, { forename, surname }));
+  const address = features.find((f) => f.kind === "address");
+  const postcode = features.find((f) => f.kind === "postcode");
+  const out: Settings["comparisons"] = [];
+  for (const f of features) {
+    if (address && postcode && f === postcode) continue;
+    out.push(
+      address && postcode && f === address
+        ? addressWithPostcode(address, postcode)
+        : comparisonFor(f, { forename, surname }),
+    );
+  }
+  return out;
 }
 
 export function baseSettings(linkType: LinkType, features: Feature[]): Settings {
@@ -89,7 +111,7 @@ export async function chooseBlockingRules(
   const blockable = settings.features.filter(
     (f) => f.kind !== "address" || (profiles.get(f.column)?.distinctRatio ?? 0) < 0.9,
   );
-  const sample = records > 200_000 ? 200_000 / records : 1;
+  const sample = records > 100_000 ? 100_000 / records : 1;
   const perRuleBudget = Math.max(200_000, 8 * records);
   const totalBudget = Math.max(1_000_000, 25 * records);
   const candidates: CandidateRule[] = [];

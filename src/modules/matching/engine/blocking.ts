@@ -62,6 +62,9 @@ export async function countBlockingRules(db: Db, settings: Settings): Promise<Ru
 /**
  * Make `__pairs`: one row per compared pair with the level of each comparison (g_*), the
  * term frequencies for exact matches (tf_*) and a bitmask of the rules the pair satisfies.
+ * Candidate pairs come from narrow joins on the hashed keys; comparing them is a second pass
+ * that reads each record by row number, which is far cheaper than carrying every column
+ * through the blocking joins.
  */
 export async function generatePairs(
   db: Db,
@@ -69,23 +72,30 @@ export async function generatePairs(
   onRule?: (index: number, newPairs: number) => void,
 ): Promise<number[]> {
   const rules = settings.blockingRules;
+  const keys = rules.map((_, i) => `__b${i}`).join(", ");
   await db.run(
-    `CREATE OR REPLACE TABLE __pairs AS ${pairsQuery(settings, "__records l, __records r", "false")}`,
+    `CREATE OR REPLACE TEMP TABLE __keys AS SELECT __rid, __src, ${keys} FROM __records`,
   );
+  await db.run("CREATE OR REPLACE TEMP TABLE __candidates (rid_l INTEGER, rid_r INTEGER)");
   const added: number[] = [];
   for (let i = 0; i < rules.length; i++) {
     const earlier = rules
       .slice(0, i)
       .map((_, j) => ` AND NOT coalesce(l.__b${j} = r.__b${j}, false)`)
       .join("");
-    const before = await db.scalar("SELECT count(*) FROM __pairs");
-    const from = `__records l JOIN __records r ON l.__b${i} = r.__b${i}`;
+    const before = await db.scalar("SELECT count(*) FROM __candidates");
     await db.run(
-      `INSERT INTO __pairs ${pairsQuery(settings, from, `${pairFilter(settings.linkType)}${earlier}`)}`,
+      `INSERT INTO __candidates SELECT l.__rid, r.__rid FROM __keys l JOIN __keys r ON l.__b${i} = r.__b${i}
+       WHERE ${pairFilter(settings.linkType)}${earlier}`,
     );
-    const after = await db.scalar("SELECT count(*) FROM __pairs");
+    const after = await db.scalar("SELECT count(*) FROM __candidates");
     added.push(after - before);
     onRule?.(i, after - before);
   }
+  await db.run("DROP TABLE __keys");
+  await db.run(
+    `CREATE OR REPLACE TABLE __pairs AS ${pairsQuery(settings, "(SELECT * FROM __candidates ORDER BY rid_l) s JOIN __records l ON l.__rid = s.rid_l JOIN __records r ON r.__rid = s.rid_r")}`,
+  );
+  await db.run("DROP TABLE __candidates");
   return added;
 }

@@ -143,15 +143,20 @@ export function comparisonFor(feature: Feature, context: ComparisonContext = {})
     case "date": {
       const ld = col("l", `${name}__date`);
       const rd = col("r", `${name}__date`);
+      const partsAgreeing = `(year(${ld}) = year(${rd}))::INT + (month(${ld}) = month(${rd}))::INT + (day(${ld}) = day(${rd}))::INT`;
       return comparison(
         feature,
-        "date: exact, one typo, day/month swapped, within 1 month, 1 year, 10 years",
+        "date: exact, day/month swapped, one part differs, within 1 year, 10 years",
         [
           nullLevel(name),
           exactLevel(name, false),
-          damerau(name, 1),
           { label: "day and month swapped", sql: `day_month_swapped(${ld}, ${rd})` },
-          { label: "within 31 days", sql: `days_apart(${ld}, ${rd}) <= 31` },
+          { label: "one of day, month, year differs", sql: `${partsAgreeing} = 2` },
+          // Dates that did not parse (e.g. 31 June) can still be one keystroke apart.
+          {
+            label: "unparsed, one typo",
+            sql: `(${ld} IS NULL OR ${rd} IS NULL) AND levenshtein(${l}, ${r}) <= 1`,
+          },
           { label: "within 1 year", sql: `days_apart(${ld}, ${rd}) <= 366` },
           { label: "within 10 years", sql: `days_apart(${ld}, ${rd}) <= 3653` },
           elseLevel,
@@ -159,26 +164,29 @@ export function comparisonFor(feature: Feature, context: ComparisonContext = {})
       );
     }
     case "postcode":
-      return comparison(feature, "postcode: exact, one typo, same sector, same district", [
+      return comparison(feature, "postcode: exact, same sector, one typo, same district", [
         nullLevel(name),
         exactLevel(name, tf),
-        levenshtein(name, 1),
         {
           label: "same sector",
           sql: `left(${l}, length(${l}) - 2) = left(${r}, length(${r}) - 2)`,
         },
+        levenshtein(name, 1),
         { label: "same district", sql: `split_part(${l}, ' ', 1) = split_part(${r}, ' ', 1)` },
         elseLevel,
       ]);
     case "address":
       return comparison(
         feature,
-        "address: exact, Jaro-Winkler 0.95, token Jaccard 0.6, Jaro-Winkler 0.8",
+        "address: exact, Jaro-Winkler 0.95, same house number and street, Jaro-Winkler 0.8",
         [
           nullLevel(name),
           exactLevel(name, tf),
           jaroWinkler(name, 0.95),
-          tokenJaccard(name, 0.6),
+          {
+            label: "same house number and street",
+            sql: `${col("l", `${name}__key`)} = ${col("r", `${name}__key`)}`,
+          },
           jaroWinkler(name, 0.8),
           elseLevel,
         ],
@@ -235,6 +243,47 @@ export function comparisonFor(feature: Feature, context: ComparisonContext = {})
         elseLevel,
       ]);
   }
+}
+
+/**
+ * An address and its postcode compared as one: agreeing on both is one piece of evidence, not
+ * two (relatives share both), so they must not be multiplied as if independent.
+ */
+export function addressWithPostcode(address: Feature, postcode: Feature): Comparison {
+  const a = both(address.name);
+  const p = both(postcode.name);
+  const key = both(`${address.name}__key`);
+  const jw = `jaro_winkler_similarity(${a.l}, ${a.r})`;
+  const levels: ComparisonLevel[] = [
+    {
+      label: "null",
+      sql: `(${a.l} IS NULL OR ${a.r} IS NULL) AND (${p.l} IS NULL OR ${p.r} IS NULL)`,
+      isNull: true,
+    },
+    { label: "address and postcode exact", sql: `${a.l} = ${a.r} AND ${p.l} = ${p.r}` },
+    { label: "address exact", sql: `${a.l} = ${a.r}` },
+    {
+      label: "same house number and street, same postcode",
+      sql: `${key.l} = ${key.r} AND ${p.l} = ${p.r}`,
+    },
+    { label: "address Jaro-Winkler ≥ 0.9, same postcode", sql: `${jw} >= 0.9 AND ${p.l} = ${p.r}` },
+    { label: "same house number and street", sql: `${key.l} = ${key.r}` },
+    { label: "same postcode", sql: `${p.l} = ${p.r}` },
+    { label: "address Jaro-Winkler ≥ 0.9", sql: `${jw} >= 0.9` },
+    { label: "postcode one typo", sql: `levenshtein(${p.l}, ${p.r}) <= 1` },
+    {
+      label: "same postcode sector",
+      sql: `left(${p.l}, length(${p.l}) - 2) = left(${p.r}, length(${p.r}) - 2)`,
+    },
+    elseLevel,
+  ];
+  return {
+    name: address.name,
+    description:
+      "address with postcode: both exact, address exact, same house and postcode, same postcode, sector",
+    features: [address.name, postcode.name],
+    levels: withPriors(levels),
+  };
 }
 
 /** SQL that computes the level index (0 = null level) for a comparison. */

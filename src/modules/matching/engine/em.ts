@@ -5,8 +5,6 @@ export interface Pattern {
   g: number[];
   /** How many pairs have this pattern. */
   n: number;
-  /** Bitmask of blocking rules the pairs satisfy. */
-  rules: number;
 }
 
 export interface EmInput {

@@ -32,9 +32,15 @@ function comparisonExpressions(settings: Settings): { gamma: string; tf?: string
 }
 
 /**
- * A query with rid_l, rid_r, g_* (levels), tf_* and __rules (bitmask of blocking rules met)
+ * A query with rid_l, rid_r, g_* (levels) and tf_* (term frequencies)
  * for the pairs `from` (which must alias the two records as l and r) yields.
  */
+/** Similarity only for pairs that differ: equal or missing values are settled by earlier levels. */
+function guarded(expr: string): string {
+  const args = /\(\s*([lr]\.(?:"[^"]+"|\w+))\s*,\s*([lr]\.(?:"[^"]+"|\w+))\s*\)$/.exec(expr);
+  return args ? `CASE WHEN ${args[1]} <> ${args[2]} THEN ${expr} END` : expr;
+}
+
 export function pairsQuery(settings: Settings, from: string, where = "true"): string {
   const exprs = comparisonExpressions(settings);
   const counts = new Map<string, number>();
@@ -59,15 +65,11 @@ export function pairsQuery(settings: Settings, from: string, where = "true"): st
     outer.push(`${rename(hoist(exprs[i].gamma))} AS ${gammaColumn(c)}`);
     if (exprs[i].tf) outer.push(`(${rename(exprs[i].tf as string)})::FLOAT AS ${tfColumn(c)}`);
   });
-  const bits = settings.blockingRules
-    .map((_, i) => `(coalesce(l.__b${i} = r.__b${i}, false)::UINTEGER << ${i})`)
-    .join(" | ");
   const inner = [
     "l.__rid AS rid_l",
     "r.__rid AS rid_r",
     ...columns,
-    ...hoisted.map((expr, i) => `${expr} AS __e${i}`),
-    `(${bits || "0"})::UINTEGER AS __rules`,
+    ...hoisted.map((expr, i) => `${guarded(expr)} AS __e${i}`),
   ];
-  return `SELECT rid_l, rid_r, ${outer.join(", ")}, __rules FROM (SELECT ${inner.join(", ")} FROM ${from} WHERE ${where})`;
+  return `SELECT rid_l, rid_r, ${outer.join(", ")} FROM (SELECT ${inner.join(", ")} FROM ${from} WHERE ${where})`;
 }

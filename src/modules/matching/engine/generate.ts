@@ -263,8 +263,9 @@ class Population {
         dob,
         address,
         previousAddress: moved ? this.address() : null,
+        // Personal addresses: the number keeps two John Smiths from sharing one.
         email: this.chance(0.55)
-          ? `${forename}.${personSurname.replace(/'/g, "")}${this.chance(0.5) ? this.int(100) : ""}@${["gmail.com", "hotmail.co.uk", "outlook.com", "yahoo.co.uk", "btinternet.com"][this.int(5)]}`
+          ? `${forename}.${personSurname.replace(/'/g, "")}${(firstId + k) % 9973}@${["gmail.com", "hotmail.co.uk", "outlook.com", "yahoo.co.uk", "btinternet.com"][this.int(5)]}`
           : null,
         phone: this.chance(0.65) ? `07${pad(this.int(1000), 3)}${pad(this.int(1000000), 6)}` : null,
         ni: `${NI_PREFIX[this.int(20)]}${NI_PREFIX[this.int(20)]}${pad(this.int(1000000), 6)}${"ABCD"[this.int(4)]}`,

@@ -38,7 +38,10 @@ export function featureColumns(
     case "address":
       return [
         [name, `std_address(${source})`],
-        [`${name}__tokens`, `list_distinct(string_split(std_address(${source}), ' '))`],
+        [
+          `${name}__key`,
+          `nullif(regexp_extract(std_address(${source}), '\\d+[a-z]? [a-z]+', 0), '')`,
+        ],
       ];
     case "email":
       return [[name, `std_email(${source})`]];

@@ -95,7 +95,7 @@ export async function profileColumns(
   db: Db,
   tables: string[],
   columns: string[],
-  sampleRows = 200_000,
+  sampleRows = 20_000,
 ): Promise<ColumnProfile[]> {
   const union = tables
     .map((t) => `SELECT ${columns.map(ident).join(", ")} FROM ${ident(t)}`)
@@ -110,14 +110,14 @@ export async function profileColumns(
         count(${c})::DOUBLE / greatest(count(*), 1) AS filled,
         count(DISTINCT ${c}) AS distinct_values,
         count(DISTINCT ${c})::DOUBLE / greatest(count(${c}), 1) AS distinct_ratio,
-        coalesce(avg(length(${c})), 0) AS avg_length,
-        coalesce(avg(len(string_split(trim(${c}), ' '))), 0) AS avg_tokens,
-        coalesce(avg((std_date(${c}) IS NOT NULL)::INT), 0) AS date_rate,
-        coalesce(avg(coalesce(is_uk_postcode(${c}), false)::INT), 0) AS postcode_rate,
-        coalesce(avg((std_email(${c}) LIKE '%_@_%._%')::INT), 0) AS email_rate,
-        coalesce(avg(regexp_full_match(${c}, '[0-9 .-]+')::INT), 0) AS digits_rate,
-        coalesce(avg((std_ni(${c}) IS NOT NULL)::INT), 0) AS ni_rate,
-        coalesce(avg((std_phone(${c}) IS NOT NULL AND regexp_full_match(${c}, '[0-9 ()+-]+'))::INT), 0) AS phone_rate
+        coalesce(avg(length(${c})) FILTER (WHERE ${c} IS NOT NULL), 0) AS avg_length,
+        coalesce(avg(len(string_split(trim(${c}), ' '))) FILTER (WHERE ${c} IS NOT NULL), 0) AS avg_tokens,
+        coalesce(avg((std_date(${c}) IS NOT NULL)::INT) FILTER (WHERE ${c} IS NOT NULL), 0) AS date_rate,
+        coalesce(avg(coalesce(is_uk_postcode(${c}), false)::INT) FILTER (WHERE ${c} IS NOT NULL), 0) AS postcode_rate,
+        coalesce(avg((std_email(${c}) LIKE '%_@_%._%')::INT) FILTER (WHERE ${c} IS NOT NULL), 0) AS email_rate,
+        coalesce(avg(regexp_full_match(${c}, '[0-9 .-]+')::INT) FILTER (WHERE ${c} IS NOT NULL), 0) AS digits_rate,
+        coalesce(avg((std_ni(${c}) IS NOT NULL)::INT) FILTER (WHERE ${c} IS NOT NULL), 0) AS ni_rate,
+        coalesce(avg((std_phone(${c}) IS NOT NULL AND regexp_full_match(${c}, '[0-9 ()+-]+'))::INT) FILTER (WHERE ${c} IS NOT NULL), 0) AS phone_rate
       FROM __profile_sample`);
     const stats = {
       column,

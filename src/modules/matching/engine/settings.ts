@@ -27,6 +27,32 @@ export interface Feature {
   kind: FeatureKind;
   /** Adjust exact-match weights by how common the value is ("Smith" counts for less than "Oyelaran"). */
   termFrequency?: boolean;
+  /**
+   * True for fields that identify a person rather than a household or place (forename, date
+   * of birth, NI number...). Only blocking rules with such a field train m: pairs that share
+   * just a surname and an address are mostly relatives, and EM would learn "same household".
+   */
+  individual?: boolean;
+  /**
+   * Features in the same group are strongly dependent (an address and its postcode). A training
+   * session blocked on one of them cannot estimate the others.
+   */
+  group?: string;
+}
+
+const INDIVIDUAL_KINDS = new Set<FeatureKind>([
+  "forename",
+  "fullname",
+  "dob",
+  "date",
+  "email",
+  "phone",
+  "ni_number",
+  "code",
+]);
+
+export function isIndividual(feature: Feature): boolean {
+  return feature.individual ?? INDIVIDUAL_KINDS.has(feature.kind);
 }
 
 export interface ComparisonLevel {
@@ -74,6 +100,8 @@ export interface Settings {
   features: Feature[];
   comparisons: Comparison[];
   blockingRules: BlockingRule[];
+  /** Extra rules for EM sessions, used when the blocking rules leave a comparison untrained. */
+  trainingRules?: BlockingRule[];
   deterministicRules: BlockingRule[];
   /** Share of true matches the deterministic rules are assumed to find. */
   deterministicRecall: number;

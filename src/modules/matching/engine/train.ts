@@ -1,36 +1,38 @@
-/** Unsupervised training: u from random pairs, λ from deterministic rules, m by EM in sessions per blocking rule. */
-import { pairFilter, totalComparisons } from "./blocking.ts";
+/** Unsupervised training: u from random pairs, λ from deterministic rules, m by EM in sessions blocked on different columns. */
+import { countRulePairs, pairFilter, totalComparisons } from "./blocking.ts";
 import type { Db } from "./db.ts";
 import { estimateLambda, expectationMaximisation, type Pattern } from "./em.ts";
 import { gammaColumn, pairsQuery } from "./gammas.ts";
 import { blockingKeySql } from "./prepare.ts";
-import { describeRule, ruleFeatures, type Settings, type TrainingReport } from "./settings.ts";
+import {
+  type BlockingRule,
+  describeRule,
+  type Feature,
+  isIndividual,
+  ruleFeatures,
+  type Settings,
+  type TrainingReport,
+} from "./settings.ts";
 
 export type TrainingStep = "u" | "lambda" | "em" | "refine";
 
 export interface TrainOptions {
   /** Most random pairs used to estimate u. */
   uSamplePairs?: number;
+  /** Most pairs in one EM session (records are sampled to stay under it). */
+  sessionPairs?: number;
   onStep?: (step: TrainingStep, done: number, total: number) => void;
 }
 
 const gammaList = (settings: Settings): string => settings.comparisons.map(gammaColumn).join(", ");
 
-async function readPatterns(
-  db: Db,
-  settings: Settings,
-  from: string,
-  withRules: boolean,
-): Promise<Pattern[]> {
-  const gammas = gammaList(settings);
-  const rules = withRules ? ", __rules" : "";
+async function readPatterns(db: Db, settings: Settings, from: string): Promise<Pattern[]> {
   const rows = await db.rows<Record<string, number>>(
-    `SELECT ${gammas}${rules}, count(*) AS __n FROM ${from} GROUP BY ALL`,
+    `SELECT ${gammaList(settings)}, count(*) AS __n FROM ${from} GROUP BY ALL`,
   );
   return rows.map((row) => ({
     g: settings.comparisons.map((c) => Number(row[`g_${c.name}`])),
     n: Number(row.__n),
-    rules: withRules ? Number(row.__rules) : 0,
   }));
 }
 
@@ -63,7 +65,6 @@ export async function estimateU(
     db,
     settings,
     `(${pairsQuery(settings, "__u_sample s JOIN __records l ON l.__rid = s.a JOIN __records r ON r.__rid = s.b", filter || "true")})`,
-    false,
   );
   await db.run("DROP TABLE __u_sample");
   const sampled = patterns.reduce((a, p) => a + p.n, 0);
@@ -103,6 +104,78 @@ export async function lambdaFromDeterministicRules(
   return Math.min(found / (settings.deterministicRecall * total), 0.5);
 }
 
+/** Features a session blocked on `rule` cannot learn about: the rule's own and their groups'. */
+function blockedFeatures(rule: BlockingRule, settings: Settings): Set<string> {
+  const used = new Set(ruleFeatures(rule, settings));
+  const groups = new Set(
+    settings.features.filter((f) => used.has(f.name) && f.group).map((f) => f.group),
+  );
+  for (const f of settings.features) if (f.group && groups.has(f.group)) used.add(f.name);
+  return used;
+}
+
+const blockKey = (f: Feature): string =>
+  f.kind === "forename" ? `"${f.name}__canon"` : `"${f.name}"`;
+
+/**
+ * Training sessions when the settings name none. Identifiers first (pairs sharing an email,
+ * phone or NI number are nearly all true matches, so m is learnt from clean examples), then
+ * dates of birth (for names and places), then whatever is needed for comparisons still untrained.
+ * Blocking on a surname or an address is avoided: relatives share them, and EM would learn
+ * "same family" instead of "same person".
+ */
+export function autoTrainingRules(settings: Settings): BlockingRule[] {
+  const rules: BlockingRule[] = [];
+  const identifiers = settings.features.filter(
+    (f) =>
+      ["email", "phone", "ni_number", "uprn"].includes(f.kind) ||
+      (f.kind === "code" && isIndividual(f)),
+  );
+  for (const f of identifiers) rules.push({ keys: [blockKey(f)] });
+  for (const f of settings.features.filter((x) => x.kind === "dob" || x.kind === "date"))
+    rules.push({ keys: [blockKey(f)] });
+  return rules;
+}
+
+function fallbackRules(settings: Settings, excluded: Set<string>): BlockingRule[] {
+  const usable = settings.features.filter(
+    (f) =>
+      !excluded.has(f.name) &&
+      ![...blockedFeatures({ keys: [blockKey(f)] }, settings)].some((x) => excluded.has(x)),
+  );
+  const individual = usable.filter(isIndividual);
+  const out: BlockingRule[] = individual.map((f) => ({ keys: [blockKey(f)] }));
+  for (const f of individual)
+    for (const g of usable) if (g !== f && !g.group) out.push({ keys: [blockKey(f), blockKey(g)] });
+  return out;
+}
+
+interface Session {
+  rule: BlockingRule;
+  pairs: number;
+  sample: number;
+}
+
+/** Patterns of a session's pairs, with records sampled so the session stays within `budget` pairs. */
+async function sessionPatterns(db: Db, settings: Settings, session: Session): Promise<Pattern[]> {
+  const key = blockingKeySql(session.rule);
+  const keep =
+    session.sample < 1
+      ? ` WHERE hash(__rid, 99) % 1000000 < ${Math.ceil(session.sample * 1_000_000)}`
+      : "";
+  const side = `(SELECT __rid, __src, ${key} AS __k FROM __records${keep})`;
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE __session AS SELECT l.__rid AS a, r.__rid AS b FROM ${side} l JOIN ${side} r ON l.__k = r.__k WHERE ${pairFilter(settings.linkType)}`,
+  );
+  const patterns = await readPatterns(
+    db,
+    settings,
+    `(${pairsQuery(settings, "__session s JOIN __records l ON l.__rid = s.a JOIN __records r ON r.__rid = s.b")})`,
+  );
+  await db.run("DROP TABLE __session");
+  return patterns;
+}
+
 /** Train m, u and λ without labels, using `__records` and `__pairs`. */
 export async function trainUnsupervised(
   db: Db,
@@ -112,6 +185,7 @@ export async function trainUnsupervised(
 ): Promise<TrainingReport> {
   const step = options.onStep ?? (() => {});
   const total = totalComparisons(settings.linkType, counts);
+  const records = counts.reduce((a, b) => a + b, 0);
   step("u", 0, 1);
   const uSamplePairs = await estimateU(db, settings, counts, options.uSamplePairs);
   step("u", 1, 1);
@@ -119,42 +193,63 @@ export async function trainUnsupervised(
   const lambdaDet = await lambdaFromDeterministicRules(db, settings, counts);
   step("lambda", 1, 1);
 
-  const patterns = await readPatterns(db, settings, "__pairs", true);
   const isNull = nullMatrix(settings);
   const u = settings.comparisons.map((c) => c.levels.map((l) => l.u ?? 0));
   const prior = settings.comparisons.map((c) => c.levels.map((l) => l.m ?? 0));
-  const estimates: number[][][][] = settings.comparisons.map(() => []);
+  const estimates: number[][][] = settings.comparisons.map(() => []);
   const sessions: TrainingReport["sessions"] = [];
-  const rules = settings.blockingRules;
-  for (let r = 0; r < rules.length; r++) {
-    step("em", r, rules.length);
-    const used = new Set(ruleFeatures(rules[r], settings));
+  const budget = options.sessionPairs ?? Math.min(Math.max(300_000, 2 * records), 2_000_000);
+  const countSample = records > 200_000 ? 200_000 / records : 1;
+  const plan = async (rule: BlockingRule): Promise<Session | undefined> => {
+    const pairs = await countRulePairs(db, rule, settings.linkType, countSample);
+    if (pairs < 100) return undefined;
+    return { rule, pairs, sample: Math.min(1, Math.sqrt(budget / pairs)) };
+  };
+  const runSession = async (session: Session) => {
+    const used = blockedFeatures(session.rule, settings);
     const active = settings.comparisons.flatMap((c, i) =>
       c.features.some((f) => used.has(f)) ? [] : [i],
     );
-    const sessionPatterns = patterns.filter((p) => (p.rules & (1 << r)) !== 0);
-    const pairs = sessionPatterns.reduce((a, p) => a + p.n, 0);
-    if (active.length === 0 || pairs === 0) continue;
+    if (active.length === 0) return;
+    const patterns = await sessionPatterns(db, settings, session);
+    const pairs = patterns.reduce((a, p) => a + p.n, 0);
+    if (pairs === 0) return;
     const result = expectationMaximisation({
-      patterns: sessionPatterns,
+      patterns,
       m: prior,
       u,
       nullLevel: isNull,
       active,
       lambda: 0.3,
     });
-    for (const c of active) estimates[c].push([result.m[c]]);
+    for (const c of active) estimates[c].push(result.m[c]);
     sessions.push({
-      rule: describeRule(rules[r]),
+      rule: describeRule(session.rule),
       pairs,
       iterations: result.iterations,
       lambda: result.lambda,
       estimated: active.map((c) => settings.comparisons[c].name),
     });
+  };
+  const rules = settings.trainingRules ?? autoTrainingRules(settings);
+  for (const [i, rule] of rules.entries()) {
+    step("em", i, rules.length + 1);
+    const session = await plan(rule);
+    if (session) await runSession(session);
   }
-  step("em", rules.length, rules.length);
+  // Comparisons no session could estimate get a session of their own.
+  for (const [ci, c] of settings.comparisons.entries()) {
+    if (estimates[ci].length > 0) continue;
+    for (const rule of fallbackRules(settings, new Set(c.features))) {
+      const session = await plan(rule);
+      if (!session || session.pairs > 50 * budget) continue;
+      await runSession(session);
+      break;
+    }
+  }
+  step("em", rules.length + 1, rules.length + 1);
   const m = prior.map((row, c) => {
-    const runs = estimates[c].map((e) => e[0]);
+    const runs = estimates[c];
     if (runs.length === 0) return row;
     return row.map((_, k) => runs.reduce((a, run) => a + run[k], 0) / runs.length);
   });
@@ -166,6 +261,7 @@ export async function trainUnsupervised(
 
   // λ among blocked pairs with m and u fixed, scaled to all pairs (assumes blocking finds nearly every match).
   step("refine", 0, 1);
+  const patterns = await readPatterns(db, settings, "__pairs");
   const blocked = patterns.reduce((a, p) => a + p.n, 0);
   const start =
     lambdaDet !== undefined ? Math.min((lambdaDet * total) / Math.max(blocked, 1), 0.5) : 0.1;
