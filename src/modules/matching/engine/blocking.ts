@@ -70,8 +70,10 @@ export async function generatePairs(
   db: Db,
   settings: Settings,
   onRule?: (index: number, newPairs: number) => void,
+  extraFilter?: string,
 ): Promise<number[]> {
   const rules = settings.blockingRules;
+  const extra = extraFilter ? ` AND (${extraFilter})` : "";
   const keys = rules.map((_, i) => `__b${i}`).join(", ");
   await db.run(
     `CREATE OR REPLACE TEMP TABLE __keys AS SELECT __rid, __src, ${keys} FROM __records`,
@@ -86,7 +88,7 @@ export async function generatePairs(
     const before = await db.scalar("SELECT count(*) FROM __candidates");
     await db.run(
       `INSERT INTO __candidates SELECT l.__rid, r.__rid FROM __keys l JOIN __keys r ON l.__b${i} = r.__b${i}
-       WHERE ${pairFilter(settings.linkType)}${earlier}`,
+       WHERE ${pairFilter(settings.linkType)}${extra}${earlier}`,
     );
     const after = await db.scalar("SELECT count(*) FROM __candidates");
     added.push(after - before);

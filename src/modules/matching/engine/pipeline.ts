@@ -56,6 +56,8 @@ export interface LinkageJob {
   /** Link only: keep at most one partner per record (greedy by weight) at `threshold`. */
   oneToOne?: boolean;
   threshold?: number;
+  /** Extra SQL condition on candidate pairs (l., r. are records with __src, __rid); used by incremental matching. */
+  pairCondition?: string;
   db?: DbOptions;
   onProgress?: (event: ProgressEvent) => void;
   /** Human-readable notes (proposed settings, counts), one line at a time. */
@@ -308,8 +310,11 @@ export async function runLinkage(job: LinkageJob): Promise<LinkageRun> {
       log(`blocking rule ${rc.rule}: ${Math.round(rc.pairs).toLocaleString("en-GB")} comparisons`);
     const rules = settings.blockingRules.length;
     progress({ stage: "block", done: 0, total: rules });
-    const added = await generatePairs(db, settings, (i) =>
-      progress({ stage: "block", done: i + 1, total: rules }),
+    const added = await generatePairs(
+      db,
+      settings,
+      (i) => progress({ stage: "block", done: i + 1, total: rules }),
+      job.pairCondition,
     );
     added.forEach((n, i) => {
       ruleCounts[i].newPairs = n;
