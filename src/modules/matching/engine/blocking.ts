@@ -74,7 +74,7 @@ export async function generatePairs(
 ): Promise<number[]> {
   const rules = settings.blockingRules;
   const extra = extraFilter ? ` AND (${extraFilter})` : "";
-  const keys = rules.map((_, i) => `__b${i}`).join(", ");
+  const keys = rules.map((rule, i) => `${blockingKeySql(rule)} AS __b${i}`).join(", ");
   await db.run(
     `CREATE OR REPLACE TEMP TABLE __keys AS SELECT __rid, __src, ${keys} FROM __records`,
   );

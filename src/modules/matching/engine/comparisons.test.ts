@@ -3,7 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { addressWithPostcode, comparisonFor } from "./comparisons.ts";
 import { Db, literal } from "./db.ts";
 import { pairsQuery } from "./gammas.ts";
-import { featureColumns } from "./prepare.ts";
+import { standardisedSelect } from "./prepare.ts";
 import type { Comparison, Feature, Settings } from "./settings.ts";
 import { installStandardisers } from "./standardise-sql.ts";
 
@@ -26,10 +26,7 @@ async function levelsFor(
   const values = (row: Row, rid: number) =>
     `SELECT ${rid} AS __rid, ${features.map((f) => `${row[f.column] === undefined || row[f.column] === null ? "NULL" : literal(row[f.column] as string)}::VARCHAR AS "${f.column}"`).join(", ")}`;
   await db.run(`CREATE OR REPLACE TABLE __raw AS ${values(left, 0)} UNION ALL ${values(right, 1)}`);
-  const select = features
-    .flatMap((f) => featureColumns(f).map(([name, sql]) => `${sql} AS "${name}"`))
-    .join(", ");
-  await db.run(`CREATE OR REPLACE TABLE __records AS SELECT __rid, ${select} FROM __raw`);
+  await db.run(`CREATE OR REPLACE TABLE __records AS ${standardisedSelect(features, "__raw", ["__rid"])}`);
   const settings = { features, comparisons, blockingRules: [] } as unknown as Settings;
   const row = await db.one<Record<string, number>>(
     pairsQuery(settings, "__records l, __records r", "l.__rid = 0 AND r.__rid = 1"),

@@ -18,7 +18,7 @@ import { explainEvidence, type PairExplanation } from "./explain.ts";
 import { tfLevelIndex } from "./gammas.ts";
 import { checkIdColumn, type InputSpec, loadTable, requireColumns } from "./io.ts";
 import { oneToOne, scorePairs, writePairsCsv } from "./predict.ts";
-import { addBlockingKeys, type LoadedInput, prepareRecords } from "./prepare.ts";
+import { type LoadedInput, prepareRecords } from "./prepare.ts";
 import { type ColumnProfile, profileColumns } from "./profile.ts";
 import { isTrained, type LinkType, type Settings } from "./settings.ts";
 import { installStandardisers } from "./standardise-sql.ts";
@@ -301,7 +301,6 @@ export async function runLinkage(job: LinkageJob): Promise<LinkageRun> {
       throw new MatchInputError("Settings have no blocking rules.");
     if (settings.blockingRules.length > 30)
       throw new MatchInputError("At most 30 blocking rules are supported.");
-    await addBlockingKeys(db, settings.blockingRules);
     progress({ stage: "prepare", done: 1, total: 1 });
     lap("prepare");
 
@@ -339,7 +338,7 @@ export async function runLinkage(job: LinkageJob): Promise<LinkageRun> {
 
     progress({ stage: "predict", done: 0, total: 1 });
     await scorePairs(db, settings);
-    if (job.oneToOne && linkType === "link") await oneToOne(db, job.threshold ?? 0.5);
+    if (job.oneToOne && linkType === "link") await oneToOne(db, settings, job.threshold ?? 0.5);
     progress({ stage: "predict", done: 1, total: 1 });
     lap("predict");
 

@@ -43,14 +43,14 @@ export function matchWeightSql(settings: Settings): string {
   return parts.join(" + ");
 }
 
-/** `__scored`: `__pairs` plus match_weight and match_probability. */
+/** `__scored`: `__pairs` plus match_weight and match_probability, as a view so the pairs are not copied. */
 export async function scorePairs(db: Db, settings: Settings): Promise<void> {
+  await db.run("DROP VIEW IF EXISTS __scored");
   await db.run(
-    `CREATE OR REPLACE TABLE __scored AS
+    `CREATE VIEW __scored AS
      SELECT *, 1 / (1 + pow(2, -match_weight)) AS match_probability
      FROM (SELECT *, (${matchWeightSql(settings)})::DOUBLE AS match_weight FROM __pairs)`,
   );
-  await db.run("DROP TABLE IF EXISTS __pairs");
 }
 
 export const PAIRS_HEADER = "left_id,right_id,match_probability,match_weight";
@@ -73,7 +73,7 @@ export async function writePairsCsv(
  * Keep at most one partner per record (link only): greedy by descending weight, as a table of pairs.
  * Greedy is not optimal assignment, but it is what clerical reviewers expect and runs in one pass.
  */
-export async function oneToOne(db: Db, threshold: number): Promise<void> {
+export async function oneToOne(db: Db, settings: Settings, threshold: number): Promise<void> {
   const cols = await db.columns(
     `SELECT rid_l, rid_r FROM __scored WHERE match_probability >= ${threshold} ORDER BY match_weight DESC, rid_l, rid_r`,
   );
@@ -93,9 +93,13 @@ export async function oneToOne(db: Db, threshold: number): Promise<void> {
     await db.run(`INSERT INTO __keep VALUES ${keep.slice(i, i + 50_000).join(",")}`);
   }
   await db.run(
-    `CREATE OR REPLACE TABLE __scored AS SELECT s.* FROM __scored s
-     LEFT JOIN __keep k ON k.rid_l = s.rid_l AND k.rid_r = s.rid_r
+    `CREATE OR REPLACE TABLE __kept_pairs AS SELECT p.* FROM __pairs p JOIN __scored s ON s.rid_l = p.rid_l AND s.rid_r = p.rid_r
+     LEFT JOIN __keep k ON k.rid_l = p.rid_l AND k.rid_r = p.rid_r
      WHERE k.rid_l IS NOT NULL OR s.match_probability < ${threshold}`,
   );
   await db.run("DROP TABLE __keep");
+  await db.run("DROP VIEW __scored");
+  await db.run("DROP TABLE __pairs");
+  await db.run("ALTER TABLE __kept_pairs RENAME TO __pairs");
+  await scorePairs(db, settings);
 }

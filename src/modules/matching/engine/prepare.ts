@@ -8,54 +8,55 @@ export interface LoadedInput {
   label: string;
 }
 
-/** SQL expressions for a feature's standardised column and any derived columns. */
-export function featureColumns(
-  feature: Feature,
-  source = ident(feature.column),
-): [string, string][] {
+export interface FeatureSql {
+  /** The standardised value, from the raw input column. */
+  base: string;
+  /** Derived columns, computed from the standardised value (`name` refers to it). */
+  derived: [string, string][];
+}
+
+/** SQL for a feature's standardised column and the columns derived from it. */
+export function featureSql(feature: Feature, source = ident(feature.column)): FeatureSql {
   const name = feature.name;
+  const value = ident(name);
   switch (feature.kind) {
     case "forename":
-      return [
-        [name, `std_name(${source})`],
-        [`${name}__canon`, `canonical_forename(std_name(${source}))`],
-      ];
+      return { base: `std_name(${source})`, derived: [[`${name}__canon`, `canonical_forename(${value})`]] };
     case "surname":
-      return [[name, `std_name(${source})`]];
+      return { base: `std_name(${source})`, derived: [] };
     case "fullname":
-      return [
-        [name, `std_name(${source})`],
-        [`${name}__tokens`, `list_distinct(string_split(std_name(${source}), ' '))`],
-      ];
+      return { base: `std_name(${source})`, derived: [[`${name}__tokens`, `list_distinct(string_split(${value}, ' '))`]] };
     case "dob":
     case "date":
-      return [
-        [name, `std_date_text(${source})`],
-        [`${name}__date`, `std_date(${source})`],
-      ];
+      return { base: `std_date_text(${source})`, derived: [[`${name}__date`, `TRY_CAST(${value} AS DATE)`]] };
     case "postcode":
-      return [[name, `std_postcode(${source})`]];
+      return { base: `std_postcode(${source})`, derived: [] };
     case "address":
-      return [
-        [name, `std_address(${source})`],
-        [
-          `${name}__key`,
-          `nullif(regexp_extract(std_address(${source}), '\\d+[a-z]? [a-z]+', 0), '')`,
-        ],
-      ];
+      return {
+        base: `std_address(${source})`,
+        derived: [[`${name}__key`, `nullif(regexp_extract(${value}, '\\d+[a-z]? [a-z]+', 0), '')`]],
+      };
     case "email":
-      return [[name, `std_email(${source})`]];
+      return { base: `std_email(${source})`, derived: [] };
     case "phone":
-      return [[name, `std_phone(${source})`]];
+      return { base: `std_phone(${source})`, derived: [] };
     case "ni_number":
-      return [[name, `std_ni(${source})`]];
+      return { base: `std_ni(${source})`, derived: [] };
     case "uprn":
-      return [[name, `nullif(digits_only(${source}), '')`]];
+      return { base: `nullif(digits_only(${source}), '')`, derived: [] };
     case "code":
-      return [[name, `nullif(replace(std_text(${source}), ' ', ''), '')`]];
+      return { base: `nullif(replace(std_text(${source}), ' ', ''), '')`, derived: [] };
     default:
-      return [[name, `std_text(${source})`]];
+      return { base: `std_text(${source})`, derived: [] };
   }
+}
+
+/** A SELECT list that standardises the raw columns of `table` and adds derived columns. */
+export function standardisedSelect(features: Feature[], table: string, extra: string[] = []): string {
+  const base = features.map((f) => `${featureSql(f).base} AS ${ident(f.name)}`);
+  const derived = features.flatMap((f) => featureSql(f).derived.map(([name, sql]) => `${sql} AS ${ident(name)}`));
+  const inner = `SELECT ${[...extra, ...base].join(", ")} FROM ${table}`;
+  return `SELECT *${derived.map((d) => `, ${d}`).join("")} FROM (${inner})`;
 }
 
 export function blockingKeySql(rule: BlockingRule): string {
@@ -63,48 +64,28 @@ export function blockingKeySql(rule: BlockingRule): string {
   return `CASE WHEN ${notNull} THEN hash(${rule.keys.join(", ")}) END`;
 }
 
-export async function prepareRecords(
-  db: Db,
-  inputs: LoadedInput[],
-  settings: Settings,
-): Promise<number[]> {
-  const featureSelect = settings.features
-    .flatMap((f) => featureColumns(f).map(([name, sql]) => `${sql} AS ${ident(name)}`))
-    .join(", ");
+export async function prepareRecords(db: Db, inputs: LoadedInput[], settings: Settings): Promise<number[]> {
   const union = inputs
-    .map(
-      (input, i) =>
-        `SELECT ${i}::UTINYINT AS __src, CAST(${ident(input.idColumn)} AS VARCHAR) AS __id, ${featureSelect} FROM ${ident(input.table)}`,
+    .map((input, i) =>
+      standardisedSelect(settings.features, ident(input.table), [`${i}::UTINYINT AS __src`, `CAST(${ident(input.idColumn)} AS VARCHAR) AS __id`]),
     )
     .join(" UNION ALL ");
-  const tfSelect = settings.features
-    .filter((f) => f.termFrequency)
+  await db.run(`CREATE OR REPLACE TEMP TABLE __staged AS ${union}`);
+  // Term frequencies by aggregation and join: cheaper than partitioned windows on millions of rows.
+  const tfFeatures = settings.features.filter((f) => f.termFrequency);
+  const tfJoins = tfFeatures
     .map(
-      (f) =>
-        `CASE WHEN ${ident(f.name)} IS NOT NULL THEN (count(*) OVER (PARTITION BY ${ident(f.name)}))::DOUBLE / count(${ident(f.name)}) OVER () END AS ${ident(`__tf_${f.name}`)}`,
-    );
-  const extra = tfSelect.map((s) => `, ${s}`).join("");
-  await db.run(`CREATE OR REPLACE TABLE __staged AS ${union}`);
+      (f, i) =>
+        ` LEFT JOIN (SELECT ${ident(f.name)} AS v, count(*)::DOUBLE / sum(count(*)) OVER () AS tf FROM __staged WHERE ${ident(f.name)} IS NOT NULL GROUP BY 1) __t${i} ON __t${i}.v = s.${ident(f.name)}`,
+    )
+    .join("");
+  const tfSelect = tfFeatures.map((f, i) => `, __t${i}.tf AS ${ident(`__tf_${f.name}`)}`).join("");
   await db.run(
     `CREATE OR REPLACE TABLE __records AS
-     SELECT (row_number() OVER (ORDER BY __src, TRY_CAST(__id AS BIGINT) NULLS LAST, __id) - 1)::INTEGER AS __rid, *${extra}
-     FROM __staged ORDER BY __rid`,
+     SELECT (row_number() OVER (ORDER BY s.__src, TRY_CAST(s.__id AS BIGINT) NULLS LAST, s.__id) - 1)::INTEGER AS __rid, s.*${tfSelect}
+     FROM __staged s${tfJoins}`,
   );
   await db.run("DROP TABLE __staged");
-  const counts = await db.rows<{ src: number; n: number }>(
-    "SELECT __src AS src, count(*) AS n FROM __records GROUP BY 1 ORDER BY 1",
-  );
+  const counts = await db.rows<{ src: number; n: number }>("SELECT __src AS src, count(*) AS n FROM __records GROUP BY 1 ORDER BY 1");
   return inputs.map((_, i) => counts.find((c) => c.src === i)?.n ?? 0);
-}
-
-/** Add one hashed key column (__b0, __b1...) per blocking rule. */
-export async function addBlockingKeys(db: Db, rules: BlockingRule[]): Promise<void> {
-  const existing = await db.rows<{ column_name: string }>(
-    "SELECT column_name FROM (DESCRIBE __records)",
-  );
-  const keep = existing.map((c) => c.column_name).filter((c) => !/^__b\d+$/.test(c));
-  const keys = rules.map((rule, i) => `${blockingKeySql(rule)} AS __b${i}`);
-  await db.run(
-    `CREATE OR REPLACE TABLE __records AS SELECT ${[...keep.map(ident), ...keys].join(", ")} FROM __records ORDER BY __rid`,
-  );
 }

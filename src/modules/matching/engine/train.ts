@@ -198,7 +198,7 @@ export async function trainUnsupervised(
   const prior = settings.comparisons.map((c) => c.levels.map((l) => l.m ?? 0));
   const estimates: number[][][] = settings.comparisons.map(() => []);
   const sessions: TrainingReport["sessions"] = [];
-  const budget = options.sessionPairs ?? Math.min(Math.max(300_000, 2 * records), 2_000_000);
+  const budget = options.sessionPairs ?? Math.min(Math.max(300_000, records), 1_000_000);
   const countSample = records > 200_000 ? 200_000 / records : 1;
   const plan = async (rule: BlockingRule): Promise<Session | undefined> => {
     const pairs = await countRulePairs(db, rule, settings.linkType, countSample);
