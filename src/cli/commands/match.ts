@@ -205,12 +205,20 @@ async function runMatch(
         `\nRecords: ${run.summary.records.join(" + ")}; pairs compared: ${run.summary.comparedPairs.toLocaleString("en-GB")} of ${Math.round(run.summary.totalComparisons).toLocaleString("en-GB")} possible`,
       );
     }
+    let clock = performance.now();
+    const lap = (stage: "write" | "cluster") => {
+      const now = performance.now();
+      run.summary.timings[stage] = (now - clock) / 1000;
+      clock = now;
+    };
     const written = await run.writePairs(out, threshold);
+    lap("write");
     console.log(
       `Wrote ${written.toLocaleString("en-GB")} pairs at probability ≥ ${threshold} to ${out}`,
     );
     if (typeof values.clusters === "string") {
       const clusters = await run.writeClusters(values.clusters, threshold);
+      lap("cluster");
       console.log(`Wrote ${clusters.toLocaleString("en-GB")} clusters to ${values.clusters}`);
     }
     if (typeof values["save-settings"] === "string") {

@@ -48,13 +48,26 @@ export interface RuleCount {
   newPairs?: number;
 }
 
+/** Build `__keys` (row number, source and one hashed key per rule) in a single pass over the records. */
+export async function buildBlockingKeys(db: Db, settings: Settings): Promise<void> {
+  const keys = settings.blockingRules
+    .map((rule, i) => `${blockingKeySql(rule)} AS __b${i}`)
+    .join(", ");
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE __keys AS SELECT __rid, __src, ${keys} FROM __records`,
+  );
+}
+
+/** Comparisons each rule generates on its own, counted from `__keys` before any pair is made. */
 export async function countBlockingRules(db: Db, settings: Settings): Promise<RuleCount[]> {
+  const pairsExpr = settings.linkType === "link" ? "sum((c * c - ss) / 2)" : "sum(c * (c - 1) / 2)";
   const out: RuleCount[] = [];
-  for (const rule of settings.blockingRules) {
-    out.push({
-      rule: describeRule(rule),
-      pairs: await countRulePairs(db, rule, settings.linkType),
-    });
+  for (const [i, rule] of settings.blockingRules.entries()) {
+    const pairs = await db.scalar(
+      `SELECT ${pairsExpr} FROM (SELECT k, sum(cs)::DOUBLE AS c, sum(cs::DOUBLE * cs) AS ss FROM (
+         SELECT __b${i} AS k, __src, count(*) AS cs FROM __keys WHERE __b${i} IS NOT NULL GROUP BY ALL) GROUP BY k)`,
+    );
+    out.push({ rule: describeRule(rule), pairs });
   }
   return out;
 }
@@ -62,7 +75,7 @@ export async function countBlockingRules(db: Db, settings: Settings): Promise<Ru
 /**
  * Make `__pairs`: one row per compared pair with the level of each comparison (g_*), the
  * term frequencies for exact matches (tf_*) and a bitmask of the rules the pair satisfies.
- * Candidate pairs come from narrow joins on the hashed keys; comparing them is a second pass
+ * Candidate pairs come from narrow joins on the hashed keys in `__keys` (see buildBlockingKeys); comparing them is a second pass
  * that reads each record by row number, which is far cheaper than carrying every column
  * through the blocking joins.
  */

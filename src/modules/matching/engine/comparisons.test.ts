@@ -26,7 +26,9 @@ async function levelsFor(
   const values = (row: Row, rid: number) =>
     `SELECT ${rid} AS __rid, ${features.map((f) => `${row[f.column] === undefined || row[f.column] === null ? "NULL" : literal(row[f.column] as string)}::VARCHAR AS "${f.column}"`).join(", ")}`;
   await db.run(`CREATE OR REPLACE TABLE __raw AS ${values(left, 0)} UNION ALL ${values(right, 1)}`);
-  await db.run(`CREATE OR REPLACE TABLE __records AS ${standardisedSelect(features, "__raw", ["__rid"])}`);
+  await db.run(
+    `CREATE OR REPLACE TABLE __records AS ${standardisedSelect(features, "__raw", ["__rid"])}`,
+  );
   const settings = { features, comparisons, blockingRules: [] } as unknown as Settings;
   const row = await db.one<Record<string, number>>(
     pairsQuery(settings, "__records l, __records r", "l.__rid = 0 AND r.__rid = 1"),

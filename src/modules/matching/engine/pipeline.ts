@@ -10,7 +10,13 @@ import {
   chooseDeterministicRules,
   featuresFromProfiles,
 } from "./auto-settings.ts";
-import { countBlockingRules, generatePairs, type RuleCount, totalComparisons } from "./blocking.ts";
+import {
+  buildBlockingKeys,
+  countBlockingRules,
+  generatePairs,
+  type RuleCount,
+  totalComparisons,
+} from "./blocking.ts";
 import { connectedComponents, writeClustersCsv } from "./cluster.ts";
 import { Db, type DbOptions, ident, literal } from "./db.ts";
 import { MatchInputError } from "./errors.ts";
@@ -304,6 +310,7 @@ export async function runLinkage(job: LinkageJob): Promise<LinkageRun> {
     progress({ stage: "prepare", done: 1, total: 1 });
     lap("prepare");
 
+    await buildBlockingKeys(db, settings);
     const ruleCounts = await countBlockingRules(db, settings);
     for (const rc of ruleCounts)
       log(`blocking rule ${rc.rule}: ${Math.round(rc.pairs).toLocaleString("en-GB")} comparisons`);

@@ -21,14 +21,23 @@ export function featureSql(feature: Feature, source = ident(feature.column)): Fe
   const value = ident(name);
   switch (feature.kind) {
     case "forename":
-      return { base: `std_name(${source})`, derived: [[`${name}__canon`, `canonical_forename(${value})`]] };
+      return {
+        base: `std_name(${source})`,
+        derived: [[`${name}__canon`, `canonical_forename(${value})`]],
+      };
     case "surname":
       return { base: `std_name(${source})`, derived: [] };
     case "fullname":
-      return { base: `std_name(${source})`, derived: [[`${name}__tokens`, `list_distinct(string_split(${value}, ' '))`]] };
+      return {
+        base: `std_name(${source})`,
+        derived: [[`${name}__tokens`, `list_distinct(string_split(${value}, ' '))`]],
+      };
     case "dob":
     case "date":
-      return { base: `std_date_text(${source})`, derived: [[`${name}__date`, `TRY_CAST(${value} AS DATE)`]] };
+      return {
+        base: `std_date_text(${source})`,
+        derived: [[`${name}__date`, `TRY_CAST(${value} AS DATE)`]],
+      };
     case "postcode":
       return { base: `std_postcode(${source})`, derived: [] };
     case "address":
@@ -52,9 +61,15 @@ export function featureSql(feature: Feature, source = ident(feature.column)): Fe
 }
 
 /** A SELECT list that standardises the raw columns of `table` and adds derived columns. */
-export function standardisedSelect(features: Feature[], table: string, extra: string[] = []): string {
+export function standardisedSelect(
+  features: Feature[],
+  table: string,
+  extra: string[] = [],
+): string {
   const base = features.map((f) => `${featureSql(f).base} AS ${ident(f.name)}`);
-  const derived = features.flatMap((f) => featureSql(f).derived.map(([name, sql]) => `${sql} AS ${ident(name)}`));
+  const derived = features.flatMap((f) =>
+    featureSql(f).derived.map(([name, sql]) => `${sql} AS ${ident(name)}`),
+  );
   const inner = `SELECT ${[...extra, ...base].join(", ")} FROM ${table}`;
   return `SELECT *${derived.map((d) => `, ${d}`).join("")} FROM (${inner})`;
 }
@@ -64,10 +79,17 @@ export function blockingKeySql(rule: BlockingRule): string {
   return `CASE WHEN ${notNull} THEN hash(${rule.keys.join(", ")}) END`;
 }
 
-export async function prepareRecords(db: Db, inputs: LoadedInput[], settings: Settings): Promise<number[]> {
+export async function prepareRecords(
+  db: Db,
+  inputs: LoadedInput[],
+  settings: Settings,
+): Promise<number[]> {
   const union = inputs
     .map((input, i) =>
-      standardisedSelect(settings.features, ident(input.table), [`${i}::UTINYINT AS __src`, `CAST(${ident(input.idColumn)} AS VARCHAR) AS __id`]),
+      standardisedSelect(settings.features, ident(input.table), [
+        `${i}::UTINYINT AS __src`,
+        `CAST(${ident(input.idColumn)} AS VARCHAR) AS __id`,
+      ]),
     )
     .join(" UNION ALL ");
   await db.run(`CREATE OR REPLACE TEMP TABLE __staged AS ${union}`);
@@ -86,6 +108,8 @@ export async function prepareRecords(db: Db, inputs: LoadedInput[], settings: Se
      FROM __staged s${tfJoins}`,
   );
   await db.run("DROP TABLE __staged");
-  const counts = await db.rows<{ src: number; n: number }>("SELECT __src AS src, count(*) AS n FROM __records GROUP BY 1 ORDER BY 1");
+  const counts = await db.rows<{ src: number; n: number }>(
+    "SELECT __src AS src, count(*) AS n FROM __records GROUP BY 1 ORDER BY 1",
+  );
   return inputs.map((_, i) => counts.find((c) => c.src === i)?.n ?? 0);
 }
