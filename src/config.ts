@@ -39,6 +39,10 @@ export const settings = {
     doc: "Absolute lifetime of a session, in hours.",
     schema: z.coerce.number().int().min(1).default(12),
   },
+  SESSION_CACHE_SECONDS: {
+    doc: "Seconds a signed-in session is reused without a database read. Changes made in this process apply at once; in other processes within this time.",
+    schema: z.coerce.number().int().min(0).max(60).default(2),
+  },
   COUNCIL_NAME: {
     doc: "The council's name, shown in the header and letters.",
     schema: z.string().default("Northmoor District Council"),

@@ -24,10 +24,12 @@ export function createServices(
   const sessions = new SessionsService(db, audit, {
     idleMinutes: config.SESSION_IDLE_MINUTES,
     maxHours: config.SESSION_MAX_HOURS,
+    cacheSeconds: config.SESSION_CACHE_SECONDS,
   });
-  const users = new UsersService(db, audit, (userId, reason) =>
-    sessions.revokeAll(systemActor, userId, reason),
-  );
+  const users = new UsersService(db, audit, {
+    endAll: (userId, reason) => sessions.revokeAll(systemActor, userId, reason),
+    forget: (userId) => sessions.forget(userId),
+  });
   const signIn = new SignInService(db, audit, users, sessions);
   const apiTokens = new ApiTokensService(db, audit);
   const jobs = new JobsService(db, log);

@@ -34,7 +34,7 @@ export async function createTestContext(overrides: Partial<Config> = {}): Promis
     databaseUrl = url.toString();
   }
   const config: Config = {
-    ...loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent" }),
+    ...loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", SESSION_CACHE_SECONDS: "0" }),
     DATABASE_URL: databaseUrl,
     DEMO_DATA: false,
     ...overrides,

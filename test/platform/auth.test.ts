@@ -181,3 +181,31 @@ describe("signing in and sessions", () => {
     assert.ok(one.headers["x-request-id"]);
   });
 });
+
+describe("the session cache", () => {
+  let ctx: TestContext;
+  before(async () => {
+    ctx = await createTestContext({ SESSION_CACHE_SECONDS: 30 });
+  });
+  after(() => ctx.close());
+
+  it("still applies sign-out, revocation, disabling and role changes at once in the same process", async () => {
+    const { client, user } = await signedInClient(ctx, ["administrator"]);
+    const { client: admin } = await signedInClient(ctx, ["administrator"]);
+    assert.equal((await client.get("/admin/users")).statusCode, 200);
+    await ctx.services.users.update({ actorId: null, actorLabel: "test" }, user.id, { roles: [] });
+    assert.equal(
+      (await client.get("/admin/users")).statusCode,
+      403,
+      "role removed: refused at once",
+    );
+    await admin.get(`/admin/users/${user.id}`);
+    await admin.post(`/admin/users/${user.id}/sessions/revoke`, {});
+    assert.equal((await client.get("/staff")).statusCode, 303, "revoked: signed out at once");
+
+    const { client: other, user: otherUser } = await signedInClient(ctx);
+    assert.equal((await other.get("/staff")).statusCode, 200);
+    await ctx.services.users.setDisabled({ actorId: null, actorLabel: "test" }, otherUser.id, true);
+    assert.equal((await other.get("/staff")).statusCode, 303, "disabled: signed out at once");
+  });
+});

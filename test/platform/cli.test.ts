@@ -7,7 +7,10 @@ import { after, before, describe, it } from "node:test";
 import { createTestContext, type TestContext } from "../helpers/runtime.ts";
 
 function steward(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, ["bin/steward.js", ...args], { env: { ...process.env, ...env }, encoding: "utf8" });
+  return spawnSync(process.execPath, ["bin/steward.js", ...args], {
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+  });
 }
 
 describe("the steward command", () => {
@@ -20,7 +23,16 @@ describe("the steward command", () => {
   it("lists its commands and has --help on each", () => {
     const top = steward(["--help"]);
     assert.equal(top.status, 0);
-    for (const c of ["serve", "migrate", "user", "demo", "audit", "backup", "restore", "deadline"]) {
+    for (const c of [
+      "serve",
+      "migrate",
+      "user",
+      "demo",
+      "audit",
+      "backup",
+      "restore",
+      "deadline",
+    ]) {
       assert.match(top.stdout, new RegExp(`^  ${c} `, "m"), c);
       const help = steward([c, "--help"]);
       assert.equal(help.status, 0, c);
@@ -33,15 +45,34 @@ describe("the steward command", () => {
 
   it("adds, lists, changes roles of, and disables users, audited as the command line", () => {
     const env = { DATABASE_URL: ctx.databaseUrl };
-    const add = steward(["user", "add", "jo.bloggs@northmoor.example.gov.uk", "--name", "Jo Bloggs", "--role", "caseworker"], env);
+    const add = steward(
+      [
+        "user",
+        "add",
+        "jo.bloggs@northmoor.example.gov.uk",
+        "--name",
+        "Jo Bloggs",
+        "--role",
+        "caseworker",
+      ],
+      env,
+    );
     assert.equal(add.status, 0, add.stderr);
     assert.match(add.stdout, /Password \(shown once\): \S{20}/);
-    assert.equal(steward(["user", "role", "jo.bloggs@northmoor.example.gov.uk", "--add", "dpo"], env).status, 0);
+    assert.equal(
+      steward(["user", "role", "jo.bloggs@northmoor.example.gov.uk", "--add", "dpo"], env).status,
+      0,
+    );
     const list = steward(["user", "list", "--json"], env);
-    const jo = JSON.parse(list.stdout).find((u: { email: string }) => u.email === "jo.bloggs@northmoor.example.gov.uk");
+    const jo = JSON.parse(list.stdout).find(
+      (u: { email: string }) => u.email === "jo.bloggs@northmoor.example.gov.uk",
+    );
     assert.deepEqual(jo.roles.sort(), ["caseworker", "dpo", "staff"]);
     assert.equal(steward(["user", "disable", "jo.bloggs@northmoor.example.gov.uk"], env).status, 0);
-    const bad = steward(["user", "role", "jo.bloggs@northmoor.example.gov.uk", "--add", "emperor"], env);
+    const bad = steward(
+      ["user", "role", "jo.bloggs@northmoor.example.gov.uk", "--add", "emperor"],
+      env,
+    );
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /Unknown role: emperor/);
     const missing = steward(["user", "disable", "nobody@example.gov.uk"], env);

@@ -35,27 +35,38 @@ const filterForm = z.object({
 });
 
 export async function auditRoutes(app: FastifyInstance, services: Services) {
+  // The list of actions changes rarely; reading it on every search would scan the whole trail.
+  let actionsCache: { at: number; list: string[] } | undefined;
+  async function actionItems(selected: string | undefined) {
+    if (!actionsCache || Date.now() - actionsCache.at > 60_000)
+      actionsCache = { at: Date.now(), list: await services.audit.actions() };
+    return [
+      { value: "", text: "Any action" },
+      ...actionsCache.list.map((a) => ({ value: a, text: a, selected: a === selected })),
+    ];
+  }
+
   app.get(
     "/admin/audit",
     { config: { policy: anyRole("administrator", "dpo") } },
     async (request, reply) => {
       const form = parseForm(filterForm, request.query);
-      const actions = await services.audit.actions();
       const values = (form.ok ? request.query : form.values) as Record<string, string>;
+      const actions = await actionItems(values.action);
       if (!form.ok) {
         return reply.code(400).render("admin/views/audit.njk", {
           pageTitle: "Audit trail",
           errors: form.errors,
           values,
           events: [],
-          total: 0,
-          actions,
+          hasMore: false,
+          actionItems: actions,
         });
       }
       const f = form.value;
       const page = f.page ?? 1;
       const to = f.to ? new Date(f.to.getTime() + 86_400_000) : undefined; // the whole of the "to" day
-      const { events, total } = await services.audit.search({ ...f, to, limit: PAGE_SIZE, page });
+      const { events, hasMore } = await services.audit.search({ ...f, to, limit: PAGE_SIZE, page });
       const query = new URLSearchParams(
         Object.entries(values).filter(([k, v]) => k !== "page" && v) as [string, string][],
       ).toString();
@@ -63,10 +74,10 @@ export async function auditRoutes(app: FastifyInstance, services: Services) {
         pageTitle: "Audit trail",
         values,
         events,
-        total,
-        actions,
+        hasMore,
+        actionItems: actions,
         page,
-        pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+        firstNumber: (page - 1) * PAGE_SIZE + 1,
         pageLink: (n: number) => `/admin/audit?${query ? `${query}&` : ""}page=${n}`,
       });
     },

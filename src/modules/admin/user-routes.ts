@@ -46,15 +46,20 @@ export async function userRoutes(app: FastifyInstance, services: Services) {
   }
 
   app.get("/admin/users", { config }, async (request, reply) => {
-    const q = ((request.query as { q?: string }).q ?? "").trim().toLowerCase();
-    const users = (await services.users.list()).filter(
-      (u) => !q || u.displayName.toLowerCase().includes(q) || u.email.includes(q),
-    );
+    const query = request.query as { q?: string; page?: string };
+    const q = (query.q ?? "").trim().slice(0, 200);
+    const page = Math.max(1, Math.min(Number.parseInt(query.page ?? "1", 10) || 1, 100_000));
+    const { users, hasMore } = await services.users.page({ search: q, page, pageSize: 20 });
+    const link = (n: number) =>
+      `/admin/users?${new URLSearchParams({ ...(q ? { q } : {}), page: String(n) })}`;
     return reply.render("admin/views/users.njk", {
       pageTitle: "Users",
       users,
       q,
       roleLabels: ROLES,
+      page,
+      previous: page > 1 ? link(page - 1) : undefined,
+      next: hasMore ? link(page + 1) : undefined,
     });
   });
 

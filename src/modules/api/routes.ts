@@ -129,7 +129,7 @@ export async function apiRoutes(app: FastifyInstance, services: Services) {
           200: {
             type: "object",
             properties: {
-              total: { type: "integer" },
+              hasMore: { type: "boolean", description: "Whether another page follows" },
               events: { type: "array", items: { type: "object", additionalProperties: true } },
             },
           },

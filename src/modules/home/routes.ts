@@ -13,7 +13,7 @@ const pages = {
 export async function homeRoutes(app: FastifyInstance, services: Services) {
   for (const [url, page] of Object.entries(pages)) {
     app.get(url, { config: { policy: publicAccess } }, (_req, reply) =>
-      reply.render(page.template),
+      reply.render(page.template, {}, { cacheForAnonymous: true }),
     );
   }
 

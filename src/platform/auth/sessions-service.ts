@@ -8,6 +8,14 @@ import { newSecret, sha256 } from "./tokens.ts";
 export interface SessionLimits {
   idleMinutes: number;
   maxHours: number;
+  /** Seconds a resolved session is reused without reading the database (0: never). Revocation in another process takes up to this long. */
+  cacheSeconds: number;
+}
+
+interface CachedSession {
+  session: ActiveSession;
+  lastSeenAt: number;
+  expiresAt: number;
 }
 
 export interface ActiveSession {
@@ -29,6 +37,8 @@ const TOUCH_AFTER_MS = 60_000;
 
 /** Sessions live in the database so any of them can be revoked at once, by the user or an administrator. */
 export class SessionsService {
+  private readonly cache = new Map<string, { entry: CachedSession; until: number }>();
+
   constructor(
     private readonly db: Db,
     private readonly audit: AuditService,
@@ -61,6 +71,33 @@ export class SessionsService {
   /** The signed-in user for a cookie, or undefined when the session is unknown, revoked, idle or expired. */
   async resolve(cookieValue: string): Promise<ActiveSession | undefined> {
     const id = sha256(cookieValue);
+    const now = Date.now();
+    const cached = this.cache.get(id);
+    if (cached && cached.until > now)
+      return this.stillValid(cached.entry, now) ? cached.entry.session : undefined;
+    const entry = await this.load(id);
+    if (!entry) return undefined;
+    if (this.limits.cacheSeconds > 0) {
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(id, { entry, until: now + this.limits.cacheSeconds * 1000 });
+    }
+    return this.stillValid(entry, now) ? entry.session : undefined;
+  }
+
+  private stillValid(entry: CachedSession, now: number): boolean {
+    return entry.expiresAt > now && now - entry.lastSeenAt <= this.limits.idleMinutes * 60_000;
+  }
+
+  /** Forget cached sessions (all, or one person's) so a change to them takes effect at once in this process. */
+  forget(userId?: string): void {
+    if (!userId) {
+      this.cache.clear();
+      return;
+    }
+    for (const [id, c] of this.cache) if (c.entry.session.user.id === userId) this.cache.delete(id);
+  }
+
+  private async load(id: string): Promise<CachedSession | undefined> {
     const row = await this.db
       .selectFrom("sessions as s")
       .innerJoin("users as u", "u.id", "s.user_id")
@@ -80,9 +117,10 @@ export class SessionsService {
       .executeTakeFirst();
     if (!row || row.revoked_at || row.disabled_at) return undefined;
     const now = Date.now();
-    if (row.expires_at.getTime() <= now) return undefined;
-    if (now - row.last_seen_at.getTime() > this.limits.idleMinutes * 60_000) return undefined;
-    if (now - row.last_seen_at.getTime() > TOUCH_AFTER_MS) {
+    let lastSeenAt = row.last_seen_at.getTime();
+    if (now - lastSeenAt > this.limits.idleMinutes * 60_000) return undefined;
+    if (now - lastSeenAt > TOUCH_AFTER_MS && row.expires_at.getTime() > now) {
+      lastSeenAt = now;
       await this.db
         .updateTable("sessions")
         .set({ last_seen_at: new Date(now) })
@@ -90,13 +128,17 @@ export class SessionsService {
         .execute();
     }
     return {
-      sessionId: row.id,
-      csrfToken: row.csrf_token,
-      user: {
-        id: row.user_id,
-        email: row.email,
-        displayName: row.display_name,
-        roles: row.roles.filter(isRole),
+      lastSeenAt,
+      expiresAt: row.expires_at.getTime(),
+      session: {
+        sessionId: row.id,
+        csrfToken: row.csrf_token,
+        user: {
+          id: row.user_id,
+          email: row.email,
+          displayName: row.display_name,
+          roles: row.roles.filter(isRole),
+        },
       },
     };
   }
@@ -122,6 +164,7 @@ export class SessionsService {
   }
 
   async revoke(ctx: AuditContext, sessionId: string, reason: string): Promise<void> {
+    this.cache.delete(sessionId);
     await this.db.transaction().execute(async (trx) => {
       const row = await trx
         .updateTable("sessions")
@@ -145,6 +188,7 @@ export class SessionsService {
   }
 
   async revokeAll(ctx: AuditContext, userId: string, reason: string): Promise<number> {
+    this.forget(userId);
     return this.db.transaction().execute(async (trx) => {
       const rows = await trx
         .updateTable("sessions")

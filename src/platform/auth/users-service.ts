@@ -31,6 +31,12 @@ export interface NewUser {
   roles: string[];
 }
 
+/** What changing an account does to its sessions: end them, or refresh what they know of the person. */
+export interface UserSessions {
+  endAll(userId: string, reason: string): Promise<number>;
+  forget(userId: string): void;
+}
+
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function normaliseRoles(roles: string[]): Role[] {
@@ -76,7 +82,7 @@ export class UsersService {
   constructor(
     private readonly db: Db,
     private readonly audit: AuditService,
-    private readonly onRevokeAll: (userId: string, reason: string) => Promise<number>,
+    private readonly userSessions: UserSessions,
   ) {}
 
   async create(ctx: AuditContext, input: NewUser): Promise<UserSummary> {
@@ -123,6 +129,31 @@ export class UsersService {
       );
       return present(row);
     });
+  }
+
+  /** A page of accounts in name order, optionally matching `search` in the name or email. */
+  async page(options: {
+    search?: string;
+    page?: number;
+    pageSize?: number;
+  }): Promise<{ users: UserSummary[]; hasMore: boolean }> {
+    const size = Math.min(Math.max(options.pageSize ?? 20, 1), 200);
+    const page = Math.max(options.page ?? 1, 1);
+    let q = this.db.selectFrom("users").select(COLUMNS);
+    const search = options.search?.trim();
+    if (search) {
+      const pattern = `%${search.replace(/[%_\\]/g, "\\$&")}%`;
+      q = q.where((eb) =>
+        eb.or([eb("display_name", "ilike", pattern), eb("email", "ilike", pattern)]),
+      );
+    }
+    const rows = await q
+      .orderBy("display_name")
+      .orderBy("id")
+      .limit(size + 1)
+      .offset((page - 1) * size)
+      .execute();
+    return { users: rows.slice(0, size).map(present), hasMore: rows.length > size };
   }
 
   async list(): Promise<UserSummary[]> {
@@ -209,6 +240,7 @@ export class UsersService {
         trx,
       );
     });
+    this.userSessions.forget(id);
     return (await this.get(id)) as UserSummary;
   }
 
@@ -235,7 +267,8 @@ export class UsersService {
         trx,
       );
     });
-    if (disabled) await this.onRevokeAll(id, "account disabled");
+    this.userSessions.forget(id);
+    if (disabled) await this.userSessions.endAll(id, "account disabled");
   }
 
   async setPassword(ctx: AuditContext, id: string, password: string): Promise<void> {
@@ -264,7 +297,7 @@ export class UsersService {
         trx,
       );
     });
-    await this.onRevokeAll(id, "password changed");
+    await this.userSessions.endAll(id, "password changed");
   }
 
   private async assertNotLastAdmin(id: string) {

@@ -10,8 +10,8 @@ import { modules } from "../../modules/index.ts";
 import { publicAccess } from "../auth/policy.ts";
 import type { Services } from "../services.ts";
 import { setUpErrorHandling } from "./errors.ts";
-import { navigationFor } from "./navigation.ts";
 import { enforcePolicy, type RegisteredRoute, setUpPolicies } from "./policy-hook.ts";
+import { setUpRendering } from "./render.ts";
 import { setUpWebSecurity } from "./security.ts";
 import { setUpCsrf, setUpIdentity } from "./session-hook.ts";
 import "./types.ts";
@@ -56,38 +56,21 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   }) as unknown as StewardApp;
   app.registeredRoutes = setUpPolicies(app);
 
-  const views = createViews(
-    { serviceName: "Steward", councilName: config.COUNCIL_NAME },
-    { watch: false },
+  setUpRendering(
+    app,
+    createViews({ serviceName: "Steward", councilName: config.COUNCIL_NAME }),
+    config.NODE_ENV === "production",
   );
-  app.decorateReply(
-    "render",
-    function (this, template: string, context: Record<string, unknown> = {}) {
-      const request = this.request;
-      const path = request.url.split("?")[0];
-      const html = views.render(template, {
-        ...context,
-        user: request.user,
-        csrfToken: request.csrfToken,
-        cspNonce: request.cspNonce,
-        currentPath: path,
-        navigation: navigationFor(request.user, path),
-        requestId: request.id,
-      });
-      return this.type("text/html; charset=utf-8").send(html);
-    },
-  );
-
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
     if (request.user) reply.header("cache-control", "no-store");
   });
 
-  await setUpWebSecurity(app);
+  setUpWebSecurity(app, { production: config.NODE_ENV === "production" });
   await app.register(cookie, { secret: options.cookieSecret });
   await app.register(formbody);
   await app.register(rateLimit, { global: false });
-  setUpIdentity(app, services, config.NODE_ENV === "production");
+  setUpIdentity(app, services);
   app.addHook("onRequest", enforcePolicy);
   setUpCsrf(app);
   setUpErrorHandling(app, { showStack: config.NODE_ENV === "development" });

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { newSecret } from "../auth/tokens.ts";
 import type { Services } from "../services.ts";
 import { HttpError } from "./errors.ts";
@@ -15,11 +15,7 @@ export function sessionCookieOptions(secure: boolean) {
  * Who is asking: a session cookie (pages) or a personal API token (Authorization: Bearer).
  * Sets request.user, request.audit and the CSRF token for forms.
  */
-export function setUpIdentity(
-  app: FastifyInstance,
-  services: Services,
-  secureCookies: boolean,
-): void {
+export function setUpIdentity(app: FastifyInstance, services: Services): void {
   app.decorateRequest("user", undefined);
   app.decorateRequest("sessionId", undefined);
   app.decorateRequest("csrfToken", "");
@@ -43,22 +39,9 @@ export function setUpIdentity(
         request.csrfToken = session.csrfToken;
       } else {
         if (cookie) reply.clearCookie(SESSION_COOKIE, { path: "/" });
-        const unsigned = request.cookies[ANON_CSRF_COOKIE]
-          ? request.unsignCookie(request.cookies[ANON_CSRF_COOKIE] as string)
-          : undefined;
-        if (unsigned?.valid && unsigned.value) {
-          request.csrfToken = unsigned.value;
-        } else if (
-          !request.url.startsWith("/api/") &&
-          !request.url.startsWith("/govuk/") &&
-          !request.url.startsWith("/public/")
-        ) {
-          request.csrfToken = newSecret(24);
-          reply.setCookie(ANON_CSRF_COOKIE, request.csrfToken, {
-            ...sessionCookieOptions(secureCookies),
-            signed: true,
-          });
-        }
+        const signedToken = request.cookies[ANON_CSRF_COOKIE];
+        const unsigned = signedToken ? request.unsignCookie(signedToken) : undefined;
+        if (unsigned?.valid && unsigned.value) request.csrfToken = unsigned.value;
       }
     }
     request.audit = {
@@ -68,6 +51,25 @@ export function setUpIdentity(
       clientIp: request.ip,
     };
   });
+}
+
+/**
+ * The CSRF token for a form on this response. Signed-in users have their session's; anonymous visitors
+ * get one in a signed cookie, made only when a page actually contains a form.
+ */
+export function csrfTokenFor(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  secureCookies: boolean,
+): string {
+  if (!request.csrfToken) {
+    request.csrfToken = newSecret(24);
+    reply.setCookie(ANON_CSRF_COOKIE, request.csrfToken, {
+      ...sessionCookieOptions(secureCookies),
+      signed: true,
+    });
+  }
+  return request.csrfToken;
 }
 
 function same(a: string, b: string): boolean {

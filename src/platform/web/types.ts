@@ -18,6 +18,10 @@ declare module "fastify" {
     viaApiToken: boolean;
   }
   interface FastifyReply {
-    render(template: string, context?: Record<string, unknown>): FastifyReply;
+    render(
+      template: string,
+      context?: Record<string, unknown>,
+      options?: import("./render.ts").RenderOptions,
+    ): FastifyReply;
   }
 }

@@ -3,6 +3,37 @@ import nunjucks from "nunjucks";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 
+/**
+ * `{% from "…" import macro %}` re-runs the imported file every time a page renders: with GOV.UK
+ * Frontend's nested macros that was most of the cost of a page. An import without "with context" depends on
+ * nothing but the file and the environment's globals, so its exported macros can be made once per template.
+ */
+type ExportedCallback = (err: Error | null, exported?: Record<string, unknown>) => void;
+type TemplateWithCache = {
+  getExported: (...args: unknown[]) => void;
+  __stewardExported?: Record<string, unknown>;
+};
+const templateProto = (nunjucks.Template as unknown as { prototype: TemplateWithCache }).prototype;
+const originalGetExported = templateProto.getExported;
+if (!(originalGetExported as { cached?: boolean }).cached) {
+  const cachedGetExported = function (this: TemplateWithCache, ...args: unknown[]) {
+    if (args.length === 1 && typeof args[0] === "function") {
+      const cb = args[0] as ExportedCallback;
+      if (this.__stewardExported) return cb(null, this.__stewardExported);
+      return originalGetExported.call(
+        this,
+        (err: Error | null, exported?: Record<string, unknown>) => {
+          if (!err && exported) this.__stewardExported = exported;
+          cb(err, exported);
+        },
+      );
+    }
+    return originalGetExported.apply(this, args);
+  };
+  (cachedGetExported as { cached?: boolean }).cached = true;
+  templateProto.getExported = cachedGetExported;
+}
+
 export interface ViewGlobals {
   serviceName: string;
   councilName: string;
@@ -26,25 +57,30 @@ export function createViews(
   );
   const env = new nunjucks.Environment(loader, { autoescape: true, throwOnUndefined: false });
   for (const [k, v] of Object.entries(globals)) env.addGlobal(k, v);
-  env.addFilter("ukDate", (d: unknown) =>
-    formatDate(d, { day: "numeric", month: "long", year: "numeric" }),
-  );
-  env.addFilter("ukDateTime", (d: unknown) =>
-    formatDate(d, {
-      day: "numeric",
-      month: "short",
-      year: "numeric",
-      hour: "2-digit",
-      minute: "2-digit",
-    }),
-  );
+  // Intl formatters are costly to build: make each once.
+  const ukDate = new Intl.DateTimeFormat("en-GB", {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone: "Europe/London",
+  });
+  const ukDateTime = new Intl.DateTimeFormat("en-GB", {
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone: "Europe/London",
+  });
+  env.addFilter("ukDate", (d: unknown) => formatDate(d, ukDate));
+  env.addFilter("ukDateTime", (d: unknown) => formatDate(d, ukDateTime));
   env.addFilter("json", (v: unknown) => JSON.stringify(v, null, 2));
   return env;
 }
 
-function formatDate(d: unknown, opts: Intl.DateTimeFormatOptions): string {
+function formatDate(d: unknown, format: Intl.DateTimeFormat): string {
   if (d === null || d === undefined || d === "") return "";
   const date = d instanceof Date ? d : new Date(String(d));
   if (Number.isNaN(date.getTime())) return String(d);
-  return new Intl.DateTimeFormat("en-GB", { ...opts, timeZone: "Europe/London" }).format(date);
+  return format.format(date);
 }
