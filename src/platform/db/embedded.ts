@@ -20,9 +20,9 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
     tmpdir(),
     `steward-pg-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
   );
-  const script = fileURLToPath(new URL("./embedded-server.ts", import.meta.url));
+  const script = fileURLToPath(new URL("./embedded-server.mjs", import.meta.url));
   const child = fork(script, [dataDir, socketDir], {
-    execArgv: ["--import", "tsx"],
+    execArgv: [],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   await new Promise<void>((resolve, reject) => {

@@ -2,6 +2,7 @@
  * Child process: opens the PGlite database in a data folder and serves it on a Unix socket,
  * so the web process talks to it with the same `pg` driver it uses for a PostgreSQL server
  * and PGlite's work never blocks the web process's event loop.
+ * Plain JavaScript, so it starts without the TypeScript loader (faster, ~50 MB less memory).
  */
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -18,7 +19,9 @@ mkdirSync(socketDir, { recursive: true });
 const socketPath = join(socketDir, ".s.PGSQL.5432");
 rmSync(socketPath, { force: true });
 
-const db = dataDir === "memory://" ? await PGlite.create() : await PGlite.create(dataDir);
+// Small shared buffers: a council's working set is modest, and the WASM heap never gives memory back.
+const options = { postgresqlconf: "shared_buffers=16MB" };
+const db = dataDir === "memory://" ? await PGlite.create(options) : await PGlite.create(dataDir, options);
 const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 100 });
 await server.start();
 process.send?.({ ready: true, socketDir });
