@@ -85,7 +85,7 @@ async function loadTruth(db: Db, files: TruthFile[]): Promise<number> {
   const link = files.length > 1;
   return db.scalar(
     link
-      ? `SELECT sum((c * c - ss) / 2) FROM (SELECT cluster, count(*)::DOUBLE AS c, sum(cs * cs) AS ss FROM (SELECT cluster, src, count(*)::DOUBLE AS cs FROM __truth WHERE cluster IS NOT NULL GROUP BY ALL) GROUP BY cluster)`
+      ? `SELECT sum((c * c - ss) / 2) FROM (SELECT cluster, sum(cs) AS c, sum(cs * cs) AS ss FROM (SELECT cluster, src, count(*)::DOUBLE AS cs FROM __truth WHERE cluster IS NOT NULL GROUP BY ALL) GROUP BY cluster)`
       : "SELECT sum(c * (c - 1) / 2) FROM (SELECT count(*)::DOUBLE AS c FROM __truth WHERE cluster IS NOT NULL GROUP BY cluster)",
   );
 }
