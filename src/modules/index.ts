@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Services } from "../platform/services.ts";
+import type { NavItem } from "../platform/web/navigation.ts";
 import { accountRoutes } from "./account/routes.ts";
 import { adminRoutes } from "./admin/routes.ts";
 import { apiRoutes } from "./api/routes.ts";
@@ -11,6 +12,8 @@ import { requestsRoutes } from "./requests/routes.ts";
 export interface StewardModule {
   name: string;
   routes(app: FastifyInstance, services: Services): Promise<void> | void;
+  /** Items for the staff service navigation, shown to those whose roles the policy allows. */
+  navigation?: NavItem[];
 }
 
 /** Every capability plugs in here: its routes register in their own Fastify scope. */

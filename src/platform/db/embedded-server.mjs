@@ -21,7 +21,8 @@ rmSync(socketPath, { force: true });
 
 // Small shared buffers: a council's working set is modest, and the WASM heap never gives memory back.
 const options = { postgresqlconf: "shared_buffers=16MB" };
-const db = dataDir === "memory://" ? await PGlite.create(options) : await PGlite.create(dataDir, options);
+const db =
+  dataDir === "memory://" ? await PGlite.create(options) : await PGlite.create(dataDir, options);
 const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 100 });
 await server.start();
 process.send?.({ ready: true, socketDir });

@@ -1,13 +1,16 @@
 import type { ColumnType, Generated, JSONColumnType } from "kysely";
 
-/** Table types for Kysely. Each module adds its tables here as it adds its migration. */
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type NullableTimestamp = ColumnType<
+/**
+ * Table types for Kysely: the platform's here; each module declares its own in its tables.ts by
+ * augmenting this interface (`declare module "…/platform/db/schema.ts" { interface Database { … } }`).
+ */
+export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+export type NullableTimestamp = ColumnType<
   Date | null,
   Date | string | null | undefined,
   Date | string | null
 >;
-type Json = ColumnType<unknown, string | undefined, string>;
+export type Json = ColumnType<unknown, string | undefined, string>;
 
 export interface AppSettingsTable {
   key: string;
@@ -113,22 +116,6 @@ export interface MailOutboxTable {
   sent_at: NullableTimestamp;
 }
 
-export interface ServiceAreasTable {
-  id: Generated<string>;
-  name: string;
-  directorate: string | null;
-  head_of_service: string | null;
-  created_at: Generated<Date>;
-}
-
-export interface GovernanceRolesTable {
-  role: string;
-  holder_name: string;
-  holder_title: string;
-  user_id: string | null;
-  updated_at: Generated<Date>;
-}
-
 export interface Database {
   app_settings: AppSettingsTable;
   users: UsersTable;
@@ -139,6 +126,4 @@ export interface Database {
   jobs: JobsTable;
   job_schedules: JobSchedulesTable;
   mail_outbox: MailOutboxTable;
-  service_areas: ServiceAreasTable;
-  governance_roles: GovernanceRolesTable;
 }

@@ -10,6 +10,7 @@ import { modules } from "../../modules/index.ts";
 import { publicAccess } from "../auth/policy.ts";
 import type { Services } from "../services.ts";
 import { setUpErrorHandling } from "./errors.ts";
+import { administrationNavigation, dashboardNavigation } from "./navigation.ts";
 import { enforcePolicy, type RegisteredRoute, setUpPolicies } from "./policy-hook.ts";
 import { setUpRendering } from "./render.ts";
 import { setUpWebSecurity } from "./security.ts";
@@ -56,9 +57,15 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   }) as unknown as StewardApp;
   app.registeredRoutes = setUpPolicies(app);
 
+  const navigation = [
+    ...dashboardNavigation,
+    ...modules.flatMap((m) => m.navigation ?? []),
+    ...administrationNavigation,
+  ];
   setUpRendering(
     app,
     createViews({ serviceName: "Steward", councilName: config.COUNCIL_NAME }),
+    navigation,
     config.NODE_ENV === "production",
   );
   app.addHook("onSend", async (request, reply) => {

@@ -6,9 +6,12 @@ export interface NavItem {
   policy: Policy;
 }
 
-/** Items of the staff service navigation, in order. Modules add theirs with `addNavigation`. */
-const items: NavItem[] = [
+/** The platform's own items: the dashboard first, administration last; modules' items go between. */
+export const dashboardNavigation: NavItem[] = [
   { text: "Dashboard", href: "/staff", policy: signedIn },
+];
+
+export const administrationNavigation: NavItem[] = [
   { text: "Organisation", href: "/staff/organisation", policy: signedIn },
   { text: "Users", href: "/admin/users", policy: anyRole("administrator") },
   { text: "Audit trail", href: "/admin/audit", policy: anyRole("administrator", "dpo") },
@@ -16,13 +19,12 @@ const items: NavItem[] = [
   { text: "Jobs", href: "/admin/jobs", policy: anyRole("administrator") },
 ];
 
-export function addNavigation(item: NavItem, before?: string): void {
-  const at = before ? items.findIndex((i) => i.href === before) : -1;
-  if (at >= 0) items.splice(at, 0, item);
-  else items.push(item);
-}
-
-export function navigationFor(user: Principal | undefined, currentPath: string) {
+/** The service navigation a person sees: only the areas their roles open, the current one marked. */
+export function navigationFor(
+  items: readonly NavItem[],
+  user: Principal | undefined,
+  currentPath: string,
+) {
   if (!user) {
     return [{ text: "Sign in", href: "/sign-in", active: currentPath === "/sign-in" }];
   }
@@ -34,8 +36,4 @@ export function navigationFor(user: Principal | undefined, currentPath: string) 
       active:
         currentPath === i.href || (i.href !== "/staff" && currentPath.startsWith(`${i.href}/`)),
     }));
-}
-
-export function allNavigation(): readonly NavItem[] {
-  return items;
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type nunjucks from "nunjucks";
-import { navigationFor } from "./navigation.ts";
+import { type NavItem, navigationFor } from "./navigation.ts";
 import { csrfTokenFor } from "./session-hook.ts";
 
 // Per-request values are rendered as slots and filled in afterwards, so a page can be rendered once and
@@ -16,6 +16,7 @@ export interface RenderOptions {
 export function setUpRendering(
   app: FastifyInstance,
   views: nunjucks.Environment,
+  navigation: readonly NavItem[],
   secureCookies: boolean,
 ): void {
   const anonymousPages = new Map<string, string>();
@@ -40,7 +41,7 @@ export function setUpRendering(
           csrfToken: CSRF_SLOT,
           cspNonce: NONCE_SLOT,
           currentPath: path,
-          navigation: navigationFor(request.user, path),
+          navigation: navigationFor(navigation, request.user, path),
           requestId: request.id,
         });
         if (cacheKey) anonymousPages.set(cacheKey, html);
