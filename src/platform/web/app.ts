@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
+import multipart from "@fastify/multipart";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
@@ -16,6 +17,7 @@ import { setUpRendering } from "./render.ts";
 import { setUpWebSecurity } from "./security.ts";
 import { setUpCsrf, setUpIdentity } from "./session-hook.ts";
 import "./types.ts";
+import { MAX_UPLOAD_BYTES } from "./uploads.ts";
 import { createViews } from "./views.ts";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
@@ -53,7 +55,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
         ? req.headers["x-request-id"]
         : randomUUID(),
     trustProxy: config.TRUST_PROXY,
-    bodyLimit: 2 * 1024 * 1024,
+    bodyLimit: 5 * 1024 * 1024,
   }) as unknown as StewardApp;
   app.registeredRoutes = setUpPolicies(app);
 
@@ -76,6 +78,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   setUpWebSecurity(app, { production: config.NODE_ENV === "production" });
   await app.register(cookie, { secret: options.cookieSecret });
   await app.register(formbody);
+  await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 20, fields: 500 } });
   await app.register(rateLimit, { global: false });
   setUpIdentity(app, services);
   app.addHook("onRequest", enforcePolicy);
