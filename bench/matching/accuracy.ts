@@ -1,6 +1,6 @@
 /**
  * Accuracy with automatic settings on the labelled data sets.
- * Usage: node --import tsx bench/matching/accuracy.ts [fake_1000|febrl3|febrl4|historical_50k ...] [--verbose]
+ * Usage: node --import tsx bench/matching/accuracy.ts [fake_1000|febrl3|febrl4|historical_50k ...] [--random|--candidates] [--verbose]
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -56,6 +56,11 @@ const CASES: Record<string, Case> = {
 
 const args = process.argv.slice(2);
 const verbose = args.includes("--verbose");
+const scoring = args.includes("--candidates")
+  ? "candidates"
+  : args.includes("--random")
+    ? "random"
+    : undefined;
 const names = args.filter((a) => !a.startsWith("--"));
 const dir = mkdtempSync(join(tmpdir(), "steward-accuracy-"));
 console.log(
@@ -65,7 +70,7 @@ console.log("|---|---|---|---|---|---|---|---|---|");
 for (const name of names.length > 0 ? names : Object.keys(CASES)) {
   const c = CASES[name];
   const started = performance.now();
-  const run = await runLinkage(c.job);
+  const run = await runLinkage({ ...c.job, scoring });
   const pairsPath = join(dir, `${name}.csv`);
   await run.writePairs(pairsPath, 0.01);
   const seconds = (performance.now() - started) / 1000;

@@ -23,7 +23,10 @@ mkdirSync(dir, { recursive: true });
 
 function steward(args: string[]): { seconds: number; peakMb: number; stdout: string } {
   const started = performance.now();
-  const res = spawnSync("/usr/bin/time", ["-v", process.execPath, STEWARD, "match", ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
+  const res = spawnSync("/usr/bin/time", ["-v", process.execPath, STEWARD, "match", ...args], {
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+  });
   const seconds = (performance.now() - started) / 1000;
   if (res.status !== 0) throw new Error(`steward match ${args.join(" ")} failed:\n${res.stderr}`);
   const peak = /Maximum resident set size \(kbytes\): (\d+)/.exec(res.stderr);
@@ -39,7 +42,9 @@ function bestOf(stdout: string): string {
   return m ? `${m[1]} (${m[2]})` : "?";
 }
 
-console.log("| mode | records | seconds end to end | peak memory (MB) | pairs compared | F1 at 0.5 | best F1 (threshold) | stage timings (s) |");
+console.log(
+  "| mode | records | seconds end to end | peak memory (MB) | pairs compared | F1 at 0.5 | best F1 (threshold) | stage timings (s) |",
+);
 console.log("|---|---|---|---|---|---|---|---|");
 for (const mode of (values.modes as string).split(",")) {
   for (const size of (values.sizes as string).split(",").map(Number)) {
@@ -47,17 +52,46 @@ for (const mode of (values.modes as string).split(",")) {
     const people = mode === "dedupe" ? Math.round(size / 1.79) : Math.round(size / 0.92);
     const data = join(dir, `${mode}-${size}`);
     if (!existsSync(join(data, "combined.csv"))) {
-      steward(["generate", "--people", String(people), "--out", data, "--quiet", ...(mode === "link" ? ["--coverage", "0.92,0.92,0"] : [])]);
+      steward([
+        "generate",
+        "--people",
+        String(people),
+        "--out",
+        data,
+        "--quiet",
+        ...(mode === "link" ? ["--coverage", "0.92,0.92,0"] : []),
+      ]);
     }
     const pairs = join(data, "pairs.csv");
     const clusters = join(data, "clusters.csv");
-    const inputs = mode === "dedupe" ? [join(data, "combined.csv")] : [join(data, "electoral_register.csv"), join(data, "council_tax.csv")];
-    const run = steward([mode, ...inputs, "--id", "record_id", "--out", pairs, "--clusters", clusters]);
+    const inputs =
+      mode === "dedupe"
+        ? [join(data, "combined.csv")]
+        : [join(data, "electoral_register.csv"), join(data, "council_tax.csv")];
+    const run = steward([
+      mode,
+      ...inputs,
+      "--id",
+      "record_id",
+      "--out",
+      pairs,
+      "--clusters",
+      clusters,
+    ]);
     const records = /Records: ([\d +]+);/.exec(run.stdout)?.[1] ?? String(size);
     const compared = /pairs compared: ([\d,]+)/.exec(run.stdout)?.[1] ?? "?";
     const timings = /Timings \(s\): (.*)/.exec(run.stdout)?.[1] ?? "";
-    const truth = mode === "dedupe" ? ["--truth", inputs[0]] : ["--truth", inputs[0], "--truth", inputs[1]];
-    const evaluation = steward(["evaluate", pairs, ...truth, "--id", "record_id", "--cluster", "person_id"]);
+    const truth =
+      mode === "dedupe" ? ["--truth", inputs[0]] : ["--truth", inputs[0], "--truth", inputs[1]];
+    const evaluation = steward([
+      "evaluate",
+      pairs,
+      ...truth,
+      "--id",
+      "record_id",
+      "--cluster",
+      "person_id",
+    ]);
     console.log(
       `| ${mode} | ${records} | ${run.seconds.toFixed(1)} | ${run.peakMb.toFixed(0)} | ${compared} | ${f1Of(evaluation.stdout)} | ${bestOf(evaluation.stdout)} | ${timings} |`,
     );

@@ -44,6 +44,10 @@ link / dedupe options:
   --ignore COLS          comma-separated columns automatic settings must not compare
                          (columns named cluster, person_id, source... are never compared)
   --one-to-one           link: at most one partner per record (greedy by match weight)
+  --scoring MODEL        random: weights against two random records (Splink's model);
+                         candidates: against the other candidate pairs, whose non-matches are
+                         mostly relatives and neighbours (better where households share surname
+                         and address). Default: the settings' choice, else random.
   --explain LEFT,RIGHT   print the waterfall of one pair (contribution of each comparison)
   --save-results DIR     keep scored pairs, records and settings (Parquet + JSON) for later
   --memory-limit SIZE    DuckDB memory limit (default 6GB); --threads N (default 2)
@@ -82,6 +86,7 @@ const OPTIONS = {
   retrain: { type: "boolean" },
   ignore: { type: "string" },
   "one-to-one": { type: "boolean" },
+  scoring: { type: "string" },
   explain: { type: "string" },
   "memory-limit": { type: "string" },
   threads: { type: "string" },
@@ -112,6 +117,13 @@ function probability(values: Values): number {
   if (!Number.isFinite(p) || p < 0 || p > 1)
     throw new MatchInputError(`--threshold must be a probability between 0 and 1, not '${raw}'.`);
   return p;
+}
+
+function scoringOption(values: Values): "random" | "candidates" | undefined {
+  const raw = values.scoring;
+  if (raw === undefined) return undefined;
+  if (raw === "random" || raw === "candidates") return raw;
+  throw new MatchInputError(`--scoring must be 'random' or 'candidates', not '${raw}'.`);
 }
 
 /** One cli-progress bar per stage on stderr (plain lines when stderr is not a terminal). */
@@ -181,6 +193,7 @@ async function runMatch(
     retrain: values.retrain === true,
     ignoreColumns: typeof values.ignore === "string" ? values.ignore.split(",") : [],
     oneToOne: values["one-to-one"] === true,
+    scoring: scoringOption(values),
     threshold,
     db: {
       memoryLimit: typeof values["memory-limit"] === "string" ? values["memory-limit"] : undefined,

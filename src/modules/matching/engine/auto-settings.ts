@@ -102,6 +102,79 @@ export interface BlockingChoice {
  * Choose blocking rules so that a true match is still found when any one or two of its
  * fields disagree, keeping each rule and the total under a budget that grows with the data.
  */
+/** A blocking key: a feature's value, or a coarser key derived from it that survives some errors. */
+interface BlockKey {
+  id: string;
+  feature: string;
+  sql: string;
+  /** Chance the key still agrees when the feature itself disagrees. */
+  survives: number;
+  kind: FeatureKind;
+}
+
+function keysFor(f: Feature): BlockKey[] {
+  const base: BlockKey = {
+    id: f.name,
+    feature: f.name,
+    sql: blockKey(f),
+    survives: 0,
+    kind: f.kind,
+  };
+  const col = `"${f.name}"`;
+  switch (f.kind) {
+    case "dob":
+    case "date":
+      // Year survives day and month typos and swaps; month and day survive a wrong year.
+      return [
+        base,
+        {
+          ...base,
+          id: `${f.name}~year`,
+          sql: `year("${f.name}__date")`,
+          survives: 0.5,
+          kind: "category",
+        },
+        {
+          ...base,
+          id: `${f.name}~monthday`,
+          sql: `strftime("${f.name}__date", '%m%d')`,
+          survives: 0.3,
+        },
+      ];
+    case "postcode":
+      return [
+        base,
+        {
+          ...base,
+          id: `${f.name}~district`,
+          sql: `split_part(${col}, ' ', 1)`,
+          survives: 0.4,
+          kind: "category",
+        },
+      ];
+    case "surname":
+    case "forename":
+      return [
+        base,
+        {
+          ...base,
+          id: `${f.name}~start`,
+          sql: `left(${f.kind === "forename" ? `"${f.name}__canon"` : col}, 3)`,
+          survives: 0.4,
+        },
+      ];
+    default:
+      return [base];
+  }
+}
+
+/**
+ * Choose blocking rules so that a true match is still found when any one or two of its
+ * fields disagree, keeping each rule and the total under a budget that grows with the data.
+ * Candidates are single keys and pairs of keys (with coarser keys such as year of birth or
+ * postcode district); each is counted, then chosen greedily by the failures it still catches
+ * for the comparisons it costs.
+ */
 export async function chooseBlockingRules(
   db: Db,
   settings: Settings,
@@ -111,25 +184,28 @@ export async function chooseBlockingRules(
   const blockable = settings.features.filter(
     (f) => f.kind !== "address" || (profiles.get(f.column)?.distinctRatio ?? 0) < 0.9,
   );
+  const keys = blockable.flatMap(keysFor);
   const sample = records > 100_000 ? 100_000 / records : 1;
   const perRuleBudget = Math.max(200_000, 8 * records);
   const totalBudget = Math.max(1_000_000, 25 * records);
-  const candidates: CandidateRule[] = [];
-  const keyOf = new Map(blockable.map((f) => [f.name, blockKey(f)]));
-  const sets: string[][] = [];
-  for (let i = 0; i < blockable.length; i++) {
-    if (blockable[i].kind !== "category") sets.push([blockable[i].name]);
-    for (let j = i + 1; j < blockable.length; j++) {
-      if (blockable[i].kind === "category" && blockable[j].kind === "category") continue;
-      sets.push([blockable[i].name, blockable[j].name]);
+  const sets: BlockKey[][] = [];
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i].kind !== "category") sets.push([keys[i]]);
+    for (let j = i + 1; j < keys.length; j++) {
+      if (keys[i].feature === keys[j].feature) continue;
+      if (keys[i].kind === "category" && keys[j].kind === "category") continue;
+      sets.push([keys[i], keys[j]]);
     }
   }
+  const candidates: (CandidateRule & { keys: BlockKey[] })[] = [];
   for (const set of sets) {
-    const rule = { keys: set.map((n) => keyOf.get(n) as string) };
-    candidates.push({
-      features: set,
-      pairs: await countRulePairs(db, rule, settings.linkType, sample),
-    });
+    const pairs = await countRulePairs(
+      db,
+      { keys: set.map((k) => k.sql) },
+      settings.linkType,
+      sample,
+    );
+    candidates.push({ features: set.map((k) => k.id), keys: set, pairs });
   }
   const filled = (name: string) =>
     profiles.get(settings.features.find((f) => f.name === name)?.column ?? "")?.filled ?? 1;
@@ -152,20 +228,21 @@ export async function chooseBlockingRules(
       });
     }
   }
-  const catchRate = (c: CandidateRule) => c.features.reduce((a, f) => a * filled(f) ** 2, 1);
-  const chosen: CandidateRule[] = [];
+  // Chance a rule still pairs a true match whose `failing` fields disagree.
+  const catches = (c: { keys: BlockKey[] }, failing: string[]) =>
+    c.keys.reduce(
+      (a, k) => a * filled(k.feature) ** 2 * (failing.includes(k.feature) ? k.survives : 1),
+      1,
+    );
+  const chosen: typeof candidates = [];
   let spent = 0;
   const viable = candidates.filter((c) => c.pairs > 0 && c.pairs <= perRuleBudget);
   while (chosen.length < 8) {
-    let best: CandidateRule | undefined;
+    let best: (typeof candidates)[number] | undefined;
     let bestScore = 0;
     for (const c of viable) {
       if (chosen.includes(c) || spent + c.pairs > totalBudget) continue;
-      const p = catchRate(c);
-      const gain = scenarios.reduce(
-        (a, s) => (s.fields.some((f) => c.features.includes(f)) ? a : a + s.weight * s.missed * p),
-        0,
-      );
+      const gain = scenarios.reduce((a, s) => a + s.weight * s.missed * catches(c, s.fields), 0);
       const score = gain / (1 + c.pairs / perRuleBudget);
       if (score > bestScore) {
         bestScore = score;
@@ -173,16 +250,14 @@ export async function chooseBlockingRules(
       }
     }
     if (!best || bestScore < 0.002) break;
-    const p = catchRate(best);
-    for (const s of scenarios)
-      if (!s.fields.some((f) => best.features.includes(f))) s.missed *= 1 - p;
+    for (const s of scenarios) s.missed *= 1 - catches(best, s.fields);
     chosen.push(best);
     spent += best.pairs;
   }
   chosen.sort((a, b) => a.pairs - b.pairs);
   return {
-    rules: chosen.map((c) => ({ keys: c.features.map((n) => keyOf.get(n) as string) })),
-    candidates,
+    rules: chosen.map((c) => ({ keys: c.keys.map((k) => k.sql) })),
+    candidates: candidates.map(({ features, pairs }) => ({ features, pairs })),
   };
 }
 

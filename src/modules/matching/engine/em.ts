@@ -116,3 +116,50 @@ export function estimateLambda(
   }
   return lambda;
 }
+
+/**
+ * EM with m fixed: the non-match distribution u and λ of a population of candidate pairs.
+ * Candidate pairs are not random pairs: relatives share surname and address far more often than
+ * strangers do, and u learnt here says so.
+ */
+export function estimateNonMatchDistribution(
+  patterns: Pattern[],
+  m: number[][],
+  uStart: number[][],
+  isNull: number[][],
+  lambdaStart: number,
+  maxIterations = 60,
+): { u: number[][]; lambda: number } {
+  const all = m.map((_, c) => c);
+  let u = uStart.map((row) => [...row]);
+  let lambda = lambdaStart;
+  for (let i = 0; i < maxIterations; i++) {
+    const sums = u.map((row) => row.map(() => 0));
+    let expected = 0;
+    let total = 0;
+    for (const p of patterns) {
+      const [pm, pu] = bayesFactor(p, m, u, isNull, all);
+      const posterior = (lambda * pm) / (lambda * pm + (1 - lambda) * pu);
+      const w = p.n * (1 - posterior);
+      expected += p.n * posterior;
+      total += p.n;
+      for (const c of all) sums[c][p.g[c]] += w;
+    }
+    const next = u.map((row, c) => {
+      const denominator = sums[c].reduce((a, v, k) => a + (isNull[c][k] ? 0 : v), 0);
+      if (denominator <= 0) return row;
+      const raw = sums[c].map((v, k) => (isNull[c][k] ? row[k] : Math.max(v / denominator, FLOOR)));
+      const norm = raw.reduce((a, v, k) => a + (isNull[c][k] ? 0 : v), 0);
+      return raw.map((v, k) => (isNull[c][k] ? v : v / norm));
+    });
+    const nextLambda = total > 0 ? Math.min(Math.max(expected / total, 1e-12), 1 - 1e-9) : lambda;
+    let change = Math.abs(nextLambda - lambda);
+    for (const c of all)
+      for (let k = 0; k < u[c].length; k++)
+        if (!isNull[c][k]) change = Math.max(change, Math.abs(next[c][k] - u[c][k]));
+    u = next;
+    lambda = nextLambda;
+    if (change < 1e-6) break;
+  }
+  return { u, lambda };
+}

@@ -1,6 +1,6 @@
 /** Per-pair explanation: the contribution of each comparison to the match weight, as a waterfall. */
 import { tfLevelIndex } from "./gammas.ts";
-import { levelWeight, priorWeight, tfAdjustment } from "./predict.ts";
+import { levelWeight, priorWeight, scoringU, tfAdjustment } from "./predict.ts";
 import type { Settings } from "./settings.ts";
 
 export interface WaterfallStep {
@@ -54,7 +54,7 @@ export function explainEvidence(settings: Settings, evidence: PairEvidence): Pai
   for (const c of settings.comparisons) {
     const g = evidence.gammas[c.name];
     const level = c.levels[g];
-    const base = level.isNull ? 0 : levelWeight(level.m, level.u);
+    const base = level.isNull ? 0 : levelWeight(level.m, scoringU(settings, level));
     const tf =
       g === tfLevelIndex(c) ? tfAdjustment(c, evidence.tfs[c.name] ?? null, settings.tfMinimum) : 0;
     const weight = base + tf;
@@ -65,7 +65,7 @@ export function explainEvidence(settings: Settings, evidence: PairEvidence): Pai
       leftValue: evidence.leftValues[c.name] ?? null,
       rightValue: evidence.rightValues[c.name] ?? null,
       m: level.m,
-      u: level.u,
+      u: scoringU(settings, level),
       bayesFactor: 2 ** weight,
       weight,
       tfAdjustment: tf,

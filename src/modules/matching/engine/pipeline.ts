@@ -59,6 +59,8 @@ export interface LinkageJob {
   retrain?: boolean;
   /** Columns automatic settings must not compare. */
   ignoreColumns?: string[];
+  /** Scoring model (see Settings.scoring); overrides the settings' own. */
+  scoring?: Settings["scoring"];
   /** Link only: keep at most one partner per record (greedy by weight) at `threshold`. */
   oneToOne?: boolean;
   threshold?: number;
@@ -290,6 +292,7 @@ export async function runLinkage(job: LinkageJob): Promise<LinkageRun> {
       lap("profile");
     }
 
+    if (job.scoring) settings.scoring = job.scoring;
     progress({ stage: "prepare", done: 0, total: 1 });
     const counts = await prepareRecords(db, loaded, settings);
     const records = counts.reduce((a, b) => a + b, 0);

@@ -2,15 +2,23 @@
 import type { Db } from "./db.ts";
 import { literal } from "./db.ts";
 import { gammaColumn, tfColumn, tfLevelIndex } from "./gammas.ts";
-import type { Comparison, Settings } from "./settings.ts";
+import type { Comparison, ComparisonLevel, Settings } from "./settings.ts";
 
 export function levelWeight(m: number | undefined, u: number | undefined): number {
   if (m === undefined || u === undefined || m <= 0 || u <= 0) return 0;
   return Math.log2(m / u);
 }
 
+/** The u a level is scored with under the settings' scoring model. */
+export function scoringU(settings: Settings, level: ComparisonLevel): number | undefined {
+  return settings.scoring === "candidates" ? (level.uCandidates ?? level.u) : level.u;
+}
+
 export function priorWeight(settings: Settings): number {
-  const lambda = settings.probabilityTwoRandomRecordsMatch ?? 1e-4;
+  const lambda =
+    settings.scoring === "candidates"
+      ? (settings.lambdaCandidates ?? settings.probabilityTwoRandomRecordsMatch ?? 1e-4)
+      : (settings.probabilityTwoRandomRecordsMatch ?? 1e-4);
   return Math.log2(lambda / (1 - lambda));
 }
 
@@ -26,9 +34,11 @@ function num(x: number): string {
   return `${x}::DOUBLE`;
 }
 
-function comparisonWeightSql(c: Comparison, tfMinimum: number): string {
+function comparisonWeightSql(settings: Settings, c: Comparison, tfMinimum: number): string {
   const cases = c.levels
-    .map((level, k) => (level.isNull ? "" : `WHEN ${k} THEN ${num(levelWeight(level.m, level.u))}`))
+    .map((level, k) =>
+      level.isNull ? "" : `WHEN ${k} THEN ${num(levelWeight(level.m, scoringU(settings, level)))}`,
+    )
     .filter((s) => s.length > 0)
     .join(" ");
   let sql = `(CASE ${gammaColumn(c)} ${cases} ELSE 0::DOUBLE END)`;
@@ -43,7 +53,7 @@ function comparisonWeightSql(c: Comparison, tfMinimum: number): string {
 export function matchWeightSql(settings: Settings): string {
   const parts = [
     num(priorWeight(settings)),
-    ...settings.comparisons.map((c) => comparisonWeightSql(c, settings.tfMinimum)),
+    ...settings.comparisons.map((c) => comparisonWeightSql(settings, c, settings.tfMinimum)),
   ];
   return parts.join(" + ");
 }

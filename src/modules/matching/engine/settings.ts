@@ -64,8 +64,10 @@ export interface ComparisonLevel {
   tfFeature?: string;
   /** P(level | match) */
   m?: number;
-  /** P(level | non-match) */
+  /** P(level | non-match) for two records drawn at random. */
   u?: number;
+  /** P(level | non-match) among the candidate pairs blocking makes (when scoring "candidates"). */
+  uCandidates?: number;
 }
 
 export interface Comparison {
@@ -107,6 +109,15 @@ export interface Settings {
   deterministicRecall: number;
   /** λ: probability that two records drawn at random are a match. Set by training. */
   probabilityTwoRandomRecordsMatch?: number;
+  /**
+   * "random": weights compare a pair with two random records (Splink's model).
+   * "candidates": weights compare it with the other candidate pairs blocking made, whose
+   * non-matches are mostly relatives and neighbours; much better where households share
+   * surname and address. Uses uCandidates and lambdaCandidates.
+   */
+  scoring?: "random" | "candidates";
+  /** Share of candidate pairs that match (when scoring "candidates"). */
+  lambdaCandidates?: number;
   /** Smallest term frequency used in adjustments, so unique values cannot dominate. */
   tfMinimum: number;
   trained?: TrainingReport;

@@ -1,7 +1,12 @@
 /** Unsupervised training: u from random pairs, λ from deterministic rules, m by EM in sessions blocked on different columns. */
 import { countRulePairs, pairFilter, totalComparisons } from "./blocking.ts";
 import type { Db } from "./db.ts";
-import { estimateLambda, expectationMaximisation, type Pattern } from "./em.ts";
+import {
+  estimateLambda,
+  estimateNonMatchDistribution,
+  expectationMaximisation,
+  type Pattern,
+} from "./em.ts";
 import { gammaColumn, pairsQuery } from "./gammas.ts";
 import { blockingKeySql } from "./prepare.ts";
 import {
@@ -271,6 +276,15 @@ export async function trainUnsupervised(
       ? Math.min((lambdaBlocked * blocked) / total, 0.999)
       : (lambdaDet ?? 1e-4);
   settings.probabilityTwoRandomRecordsMatch = lambda;
+  if (blocked > 0) {
+    const candidates = estimateNonMatchDistribution(patterns, m, u, isNull, lambdaBlocked);
+    settings.lambdaCandidates = candidates.lambda;
+    settings.comparisons.forEach((c, ci) => {
+      c.levels.forEach((level, k) => {
+        if (!level.isNull) level.uCandidates = candidates.u[ci][k];
+      });
+    });
+  }
   step("refine", 1, 1);
   const report: TrainingReport = {
     lambdaFromDeterministicRules: lambdaDet,
