@@ -1,38 +1,8 @@
 import { fileURLToPath } from "node:url";
 import nunjucks from "nunjucks";
+import "./template-cache.ts";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
-
-/**
- * `{% from "…" import macro %}` re-runs the imported file every time a page renders: with GOV.UK
- * Frontend's nested macros that was most of the cost of a page. An import without "with context" depends on
- * nothing but the file and the environment's globals, so its exported macros can be made once per template.
- */
-type ExportedCallback = (err: Error | null, exported?: Record<string, unknown>) => void;
-type TemplateWithCache = {
-  getExported: (...args: unknown[]) => void;
-  __stewardExported?: Record<string, unknown>;
-};
-const templateProto = (nunjucks.Template as unknown as { prototype: TemplateWithCache }).prototype;
-const originalGetExported = templateProto.getExported;
-if (!(originalGetExported as { cached?: boolean }).cached) {
-  const cachedGetExported = function (this: TemplateWithCache, ...args: unknown[]) {
-    if (args.length === 1 && typeof args[0] === "function") {
-      const cb = args[0] as ExportedCallback;
-      if (this.__stewardExported) return cb(null, this.__stewardExported);
-      return originalGetExported.call(
-        this,
-        (err: Error | null, exported?: Record<string, unknown>) => {
-          if (!err && exported) this.__stewardExported = exported;
-          cb(err, exported);
-        },
-      );
-    }
-    return originalGetExported.apply(this, args);
-  };
-  (cachedGetExported as { cached?: boolean }).cached = true;
-  templateProto.getExported = cachedGetExported;
-}
 
 export interface ViewGlobals {
   serviceName: string;
