@@ -21,15 +21,15 @@ export function run(): Promise<number> {
     const config = loadConfig();
     const rt = await openRuntime({ config, log: (m) => console.log(m) });
     const { services } = rt;
-    const app = await buildApp(services, {
-      cookieSecret: rt.cookieSecret,
-      logger: loggerOptions(config.LOG_LEVEL),
-    });
 
     let demo: { adminEmail: string; adminPassword: string } | undefined;
     if (config.DEMO_DATA && !(await services.settings.get("demo.loaded"))) {
       demo = await loadDemoData(services, systemActor);
     }
+    const app = await buildApp(services, {
+      cookieSecret: rt.cookieSecret,
+      logger: loggerOptions(config.LOG_LEVEL),
+    });
     if (config.WORKER) services.jobs.start();
     await app.listen({ port: config.PORT, host: config.HOST });
     const url = `http://${config.HOST}:${(app.server.address() as { port: number }).port}`;

@@ -66,7 +66,11 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   ];
   setUpRendering(
     app,
-    createViews({ serviceName: "Steward", councilName: config.COUNCIL_NAME }),
+    createViews({
+      serviceName: "Steward",
+      councilName: config.COUNCIL_NAME,
+      demoData: !!(await services.settings.get("demo.loaded")),
+    }),
     navigation,
     config.NODE_ENV === "production",
   );

@@ -7,6 +7,8 @@ const root = fileURLToPath(new URL("../../../", import.meta.url));
 export interface ViewGlobals {
   serviceName: string;
   councilName: string;
+  /** The database holds the fictional demo council: every page says so. */
+  demoData: boolean;
 }
 
 /**
