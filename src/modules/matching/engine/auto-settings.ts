@@ -1,7 +1,7 @@
 /** Automatic settings: features and comparisons from column profiles, blocking rules chosen by counting. */
-import { countRulePairs } from "./blocking.ts";
 import { addressWithPostcode, comparisonFor } from "./comparisons.ts";
 import type { Db } from "./db.ts";
+import { blockingKeySql } from "./prepare.ts";
 import { type ColumnProfile, sanitiseName, TRUTH_LIKE } from "./profile.ts";
 import type { BlockingRule, Feature, FeatureKind, LinkType, Settings } from "./settings.ts";
 
@@ -186,8 +186,11 @@ export async function chooseBlockingRules(
   );
   const keys = blockable.flatMap(keysFor);
   const sample = records > 100_000 ? 100_000 / records : 1;
-  const perRuleBudget = Math.max(200_000, 8 * records);
-  const totalBudget = Math.max(1_000_000, 25 * records);
+  const perRuleBudget = Math.max(400_000, 5 * records);
+  const totalBudget = Math.max(2_000_000, 10 * records);
+  // How much a rule's size counts against it: small data sets can afford big rules, but a
+  // cheaper rule that catches as much is still better.
+  const costScale = Math.max(200_000, 5 * records);
   const sets: BlockKey[][] = [];
   for (let i = 0; i < keys.length; i++) {
     if (keys[i].kind !== "category") sets.push([keys[i]]);
@@ -197,16 +200,29 @@ export async function chooseBlockingRules(
       sets.push([keys[i], keys[j]]);
     }
   }
+  // Every key hashed once on a sample of records; each candidate is then a group-by on integers.
+  const where =
+    sample < 1 ? ` WHERE hash(__rid, 17) % 1000000 < ${Math.round(sample * 1_000_000)}` : "";
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE __key_sample AS SELECT __src, ${keys.map((k, i) => `${blockingKeySql({ keys: [k.sql] })} AS k${i}`).join(", ")} FROM __records${where}`,
+  );
+  const index = new Map(keys.map((k, i) => [k, i]));
+  const pairsExpr = settings.linkType === "link" ? "sum((c * c - ss) / 2)" : "sum(c * (c - 1) / 2)";
   const candidates: (CandidateRule & { keys: BlockKey[] })[] = [];
   for (const set of sets) {
-    const pairs = await countRulePairs(
-      db,
-      { keys: set.map((k) => k.sql) },
-      settings.linkType,
-      sample,
+    const cols = set.map((k) => `k${index.get(k)}`);
+    const pairs = await db.scalar(
+      `SELECT ${pairsExpr} FROM (SELECT sum(cs)::DOUBLE AS c, sum(cs::DOUBLE * cs) AS ss FROM (
+         SELECT ${cols.join(", ")}, __src, count(*) AS cs FROM __key_sample WHERE ${cols.map((c) => `${c} IS NOT NULL`).join(" AND ")} GROUP BY ALL
+       ) GROUP BY ${cols.join(", ")})`,
     );
-    candidates.push({ features: set.map((k) => k.id), keys: set, pairs });
+    candidates.push({
+      features: set.map((k) => k.id),
+      keys: set,
+      pairs: pairs / (sample * sample),
+    });
   }
+  await db.run("DROP TABLE __key_sample");
   const filled = (name: string) =>
     profiles.get(settings.features.find((f) => f.name === name)?.column ?? "")?.filled ?? 1;
   const errorRate = (name: string) => {
@@ -243,7 +259,7 @@ export async function chooseBlockingRules(
     for (const c of viable) {
       if (chosen.includes(c) || spent + c.pairs > totalBudget) continue;
       const gain = scenarios.reduce((a, s) => a + s.weight * s.missed * catches(c, s.fields), 0);
-      const score = gain / (1 + c.pairs / perRuleBudget);
+      const score = gain / (1 + c.pairs / costScale);
       if (score > bestScore) {
         bestScore = score;
         best = c;
