@@ -1,4 +1,5 @@
 import type { Config } from "../config.ts";
+import { AssetsService } from "../modules/assets/assets-service.ts";
 import { OrganisationService } from "../modules/organisation/organisation-service.ts";
 import { AuditService, systemActor } from "./audit/audit-service.ts";
 import { ApiTokensService } from "./auth/api-tokens-service.ts";
@@ -36,9 +37,16 @@ export function createServices(
   const mail = new MailService(db, jobs, { smtpUrl: config.SMTP_URL, from: config.MAIL_FROM });
   const settings = new SettingsService(db);
   const organisation = new OrganisationService(db, audit);
+  const assets = new AssetsService(db, audit);
 
   jobs.define("sessions.purge", async () => ({ purged: await sessions.purgeEnded() }));
   jobs.every("sessions.purge", 3600);
+  jobs.define("assets.review-reminders", async () =>
+    assets.sendReviewReminders((to, subject, body) => mail.send(to, subject, body), {
+      baseUrl: config.PUBLIC_URL,
+    }),
+  );
+  jobs.every("assets.review-reminders", 6 * 3600);
 
   return {
     config,
@@ -53,6 +61,7 @@ export function createServices(
     mail,
     settings,
     organisation,
+    assets,
   };
 }
 
