@@ -25,7 +25,7 @@ function comparisonExpressions(settings: Settings): { gamma: string; tf?: string
     return {
       gamma: gammaSql(c),
       tf: feature
-        ? `CASE WHEN ${c.levels[tfLevel].sql} THEN greatest(l."__tf_${feature}", r."__tf_${feature}") END`
+        ? `CASE WHEN ${c.levels[tfLevel].sql} THEN l."__tf_${feature}" END`
         : undefined,
     };
   });
