@@ -41,6 +41,9 @@ link / dedupe options:
                          Settings without trained m/u/λ are trained on the data.
   --save-settings FILE   write the settings with trained parameters, to reuse or refine
   --retrain              retrain even when --settings holds trained parameters
+  --train-labels FILE    learn m from labelled pairs instead of EM (columns --label-left,
+                         --label-right, default left_id,right_id; optional --label-column)
+  --link-and-dedupe      link: also find duplicates within each input
   --ignore COLS          comma-separated columns automatic settings must not compare
                          (columns named cluster, person_id, source... are never compared)
   --one-to-one           link: at most one partner per record (greedy by match weight)
@@ -87,6 +90,8 @@ const OPTIONS = {
   ignore: { type: "string" },
   "one-to-one": { type: "boolean" },
   scoring: { type: "string" },
+  "train-labels": { type: "string" },
+  "link-and-dedupe": { type: "boolean" },
   explain: { type: "string" },
   "memory-limit": { type: "string" },
   threads: { type: "string" },
@@ -188,12 +193,23 @@ async function runMatch(
   const job: LinkageJob = {
     inputs: files.map((path) => ({ path })),
     idColumn: idArg.includes(",") ? idArg.split(",") : idArg,
-    linkType: kind,
+    linkType: kind === "link" && values["link-and-dedupe"] === true ? "link_and_dedupe" : kind,
     settings: typeof values.settings === "string" ? loadSettings(values.settings) : undefined,
     retrain: values.retrain === true,
     ignoreColumns: typeof values.ignore === "string" ? values.ignore.split(",") : [],
     oneToOne: values["one-to-one"] === true,
     scoring: scoringOption(values),
+    trainingLabels:
+      typeof values["train-labels"] === "string"
+        ? {
+            path: values["train-labels"],
+            leftColumn: typeof values["label-left"] === "string" ? values["label-left"] : "left_id",
+            rightColumn:
+              typeof values["label-right"] === "string" ? values["label-right"] : "right_id",
+            labelColumn:
+              typeof values["label-column"] === "string" ? values["label-column"] : undefined,
+          }
+        : undefined,
     threshold,
     db: {
       memoryLimit: typeof values["memory-limit"] === "string" ? values["memory-limit"] : undefined,

@@ -228,6 +228,14 @@ export function comparisonFor(feature: Feature, context: ComparisonContext = {})
         levenshtein(name, 2),
         elseLevel,
       ]);
+    case "number":
+      return comparison(feature, "number: exact, within 1%, within 10%", [
+        nullLevel(name),
+        exactLevel(name, false),
+        { label: "within 1%", sql: `abs(${l} - ${r}) <= 0.01 * greatest(abs(${l}), abs(${r}))` },
+        { label: "within 10%", sql: `abs(${l} - ${r}) <= 0.1 * greatest(abs(${l}), abs(${r}))` },
+        elseLevel,
+      ]);
     case "category":
       return comparison(feature, "category: exact", [
         nullLevel(name),
@@ -282,6 +290,37 @@ export function addressWithPostcode(address: Feature, postcode: Feature): Compar
     description:
       "address with postcode: both exact, address exact, same house and postcode, same postcode, sector",
     features: [address.name, postcode.name],
+    levels: withPriors(levels),
+  };
+}
+
+/**
+ * Distance between two points (latitude and longitude features, in degrees), by the haversine
+ * formula: same place, within 100 m, 1 km, 10 km, else.
+ */
+export function distanceComparison(
+  name: string,
+  latitude: Feature,
+  longitude: Feature,
+  kilometres = [0.1, 1, 10],
+): Comparison {
+  const la = both(latitude.name);
+  const lo = both(longitude.name);
+  const km = `2 * 6371 * asin(sqrt(pow(sin(radians(${la.r} - ${la.l}) / 2), 2) + cos(radians(${la.l})) * cos(radians(${la.r})) * pow(sin(radians(${lo.r} - ${lo.l}) / 2), 2)))`;
+  const levels: ComparisonLevel[] = [
+    {
+      label: "null",
+      sql: `${la.l} IS NULL OR ${la.r} IS NULL OR ${lo.l} IS NULL OR ${lo.r} IS NULL`,
+      isNull: true,
+    },
+    { label: "same place", sql: `${la.l} = ${la.r} AND ${lo.l} = ${lo.r}` },
+    ...kilometres.map((d) => ({ label: `within ${d} km`, sql: `${km} <= ${d}` })),
+    elseLevel,
+  ];
+  return {
+    name,
+    description: `distance: same place, ${kilometres.map((d) => `${d} km`).join(", ")}`,
+    features: [latitude.name, longitude.name],
     levels: withPriors(levels),
   };
 }

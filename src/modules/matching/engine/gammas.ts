@@ -24,9 +24,7 @@ function comparisonExpressions(settings: Settings): { gamma: string; tf?: string
     const feature = tfLevel >= 0 ? c.levels[tfLevel].tfFeature : undefined;
     return {
       gamma: gammaSql(c),
-      tf: feature
-        ? `CASE WHEN ${c.levels[tfLevel].sql} THEN l."__tf_${feature}" END`
-        : undefined,
+      tf: feature ? `CASE WHEN ${c.levels[tfLevel].sql} THEN l."__tf_${feature}" END` : undefined,
     };
   });
 }

@@ -55,6 +55,34 @@ describe("end to end with automatic settings", { skip }, () => {
     }
   });
 
+  it("learns m from labelled pairs when given labels", async () => {
+    const run = await runLinkage({
+      inputs: [{ path: join(DATA, "fake_1000.csv") }],
+      idColumn: "unique_id",
+      trainingLabels: {
+        path: join(DATA, "fake_1000_labels.csv"),
+        leftColumn: "unique_id_l",
+        rightColumn: "unique_id_r",
+        labelColumn: "clerical_match_score",
+      },
+      db: { memoryLimit: "1GB" },
+    });
+    const pairsPath = join(dir, "labelled.csv");
+    try {
+      assert.match(run.settings.trained?.sessions[0].rule ?? "", /labelled matches/);
+      await run.writePairs(pairsPath, 0.5);
+    } finally {
+      run.close();
+    }
+    const e = await evaluatePairs({
+      pairsPath,
+      truthFiles: [
+        { path: join(DATA, "fake_1000.csv"), idColumn: "unique_id", clusterColumn: "cluster" },
+      ],
+    });
+    assert.ok(e.f1 > 0.85, `F1 ${e.f1}`);
+  });
+
   it("links FEBRL 4 with F1 of at least 0.98", async () => {
     const files = ["febrl_dataset4a.csv", "febrl_dataset4b.csv"].map((f) => join(DATA, f));
     const run = await runLinkage({

@@ -28,7 +28,7 @@ import { type LoadedInput, prepareRecords } from "./prepare.ts";
 import { type ColumnProfile, profileColumns } from "./profile.ts";
 import { isTrained, type LinkType, type Settings } from "./settings.ts";
 import { installStandardisers } from "./standardise-sql.ts";
-import { trainUnsupervised } from "./train.ts";
+import { type TrainingLabels, trainFromLabels, trainUnsupervised } from "./train.ts";
 
 export type Stage =
   | "load"
@@ -59,6 +59,8 @@ export interface LinkageJob {
   retrain?: boolean;
   /** Columns automatic settings must not compare. */
   ignoreColumns?: string[];
+  /** Labelled pairs to learn m from instead of EM (ids: left from the first input, right from the second). */
+  trainingLabels?: TrainingLabels;
   /** Scoring model (see Settings.scoring); overrides the settings' own. */
   scoring?: Settings["scoring"];
   /** Link only: keep at most one partner per record (greedy by weight) at `threshold`. */
@@ -331,17 +333,18 @@ export async function runLinkage(job: LinkageJob): Promise<LinkageRun> {
     const comparedPairs = added.reduce((a, b) => a + b, 0);
     lap("block");
 
-    if (!isTrained(settings) || job.retrain) {
+    if (!isTrained(settings) || job.retrain || job.trainingLabels) {
       const steps = ["u", "lambda", "em", "refine"];
-      await trainUnsupervised(db, settings, counts, {
-        onStep: (step, done, total) =>
-          progress({
-            stage: "train",
-            done: steps.indexOf(step) + done / Math.max(total, 1),
-            total: steps.length,
-            message: step,
-          }),
-      });
+      const onStep = (step: string, done: number, total: number) =>
+        progress({
+          stage: "train",
+          done: steps.indexOf(step) + done / Math.max(total, 1),
+          total: steps.length,
+          message: step,
+        });
+      if (job.trainingLabels)
+        await trainFromLabels(db, settings, counts, job.trainingLabels, { onStep });
+      else await trainUnsupervised(db, settings, counts, { onStep });
       progress({ stage: "train", done: steps.length, total: steps.length });
       lap("train");
     }

@@ -53,6 +53,11 @@ export function featureSql(feature: Feature, source = ident(feature.column)): Fe
       return { base: `std_ni(${source})`, derived: [] };
     case "uprn":
       return { base: `nullif(digits_only(${source}), '')`, derived: [] };
+    case "number":
+      return {
+        base: `TRY_CAST(replace(CAST(${source} AS VARCHAR), ',', '') AS DOUBLE)`,
+        derived: [],
+      };
     case "code":
       return { base: `nullif(replace(std_text(${source}), ' ', ''), '')`, derived: [] };
     default:

@@ -79,6 +79,11 @@ export function decideKind(
   if (p.postcodeRate > 0.8) return ["postcode", "values are UK postcodes"];
   if (p.niRate > 0.8) return ["ni_number", "values are NI numbers"];
   if (p.dateRate > 0.8 && p.digitsRate < 0.5) return ["date", "values are dates"];
+  if (
+    /amount|balance|income|rent|price|value|salary|weight|height/.test(name) &&
+    p.digitsRate > 0.9
+  )
+    return ["number", "named like a quantity"];
   if (p.digitsRate > 0.9)
     return p.distinct < 50 ? ["category", "few distinct numbers"] : ["code", "numbers or codes"];
   if (p.distinctRatio > 0.999)

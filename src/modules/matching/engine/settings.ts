@@ -18,6 +18,7 @@ export type FeatureKind =
   | "uprn"
   | "text"
   | "code"
+  | "number"
   | "category";
 
 /** A standardised column: `name` is its SQL-safe name in the prepared table, `column` the input column. */

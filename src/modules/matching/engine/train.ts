@@ -264,8 +264,32 @@ export async function trainUnsupervised(
     });
   });
 
-  // λ among blocked pairs with m and u fixed, scaled to all pairs (assumes blocking finds nearly every match).
   step("refine", 0, 1);
+  const lambda = await refineLambda(db, settings, total, m, u, isNull, lambdaDet);
+  step("refine", 1, 1);
+  const report: TrainingReport = {
+    lambdaFromDeterministicRules: lambdaDet,
+    lambda,
+    sessions,
+    uSamplePairs,
+  };
+  settings.trained = report;
+  return report;
+}
+
+/**
+ * λ among blocked pairs with m and u fixed, scaled to all pairs (assumes blocking finds nearly
+ * every match); also the non-match distribution of the candidate pairs, for "candidates" scoring.
+ */
+async function refineLambda(
+  db: Db,
+  settings: Settings,
+  total: number,
+  m: number[][],
+  u: number[][],
+  isNull: number[][],
+  lambdaDet: number | undefined,
+): Promise<number> {
   const patterns = await readPatterns(db, settings, "__pairs");
   const blocked = patterns.reduce((a, p) => a + p.n, 0);
   const start =
@@ -285,11 +309,98 @@ export async function trainUnsupervised(
       });
     });
   }
+  return lambda;
+}
+
+export interface TrainingLabels {
+  path: string;
+  leftColumn: string;
+  rightColumn: string;
+  /** 1/0, true/false or a score (≥ 0.5 is a match); without it every labelled pair is a match. */
+  labelColumn?: string;
+}
+
+/**
+ * Supervised training: m from the labelled matches (how often each level occurs among them),
+ * u from random pairs as without labels, λ as without labels. Labelled non-matches are mostly
+ * near misses picked by reviewers, so they say little about u for random pairs.
+ */
+export async function trainFromLabels(
+  db: Db,
+  settings: Settings,
+  counts: number[],
+  labels: TrainingLabels,
+  options: TrainOptions = {},
+): Promise<TrainingReport> {
+  const step = options.onStep ?? (() => {});
+  const total = totalComparisons(settings.linkType, counts);
+  step("u", 0, 1);
+  const uSamplePairs = await estimateU(db, settings, counts, options.uSamplePairs);
+  step("u", 1, 1);
+  const lambdaDet = await lambdaFromDeterministicRules(db, settings, counts);
+  const { loadTable, requireColumns } = await import("./io.ts");
+  const cols = await loadTable(db, labels.path, "__training_labels");
+  requireColumns(
+    cols,
+    [labels.leftColumn, labels.rightColumn, ...(labels.labelColumn ? [labels.labelColumn] : [])],
+    labels.path,
+  );
+  const label = labels.labelColumn
+    ? `(CASE lower("${labels.labelColumn}") WHEN 'true' THEN 1 WHEN 'false' THEN 0 ELSE TRY_CAST("${labels.labelColumn}" AS DOUBLE) END) >= 0.5`
+    : "true";
+  const rightSource = settings.linkType === "link" ? 1 : 0;
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE __labelled AS SELECT l.__rid AS a, r.__rid AS b FROM __training_labels t
+     JOIN (SELECT __rid, __id FROM __records WHERE __src = 0) l ON l.__id = t."${labels.leftColumn}"
+     JOIN (SELECT __rid, __id FROM __records WHERE __src = ${rightSource}) r ON r.__id = t."${labels.rightColumn}"
+     WHERE ${label}`,
+  );
+  step("em", 0, 1);
+  const patterns = await readPatterns(
+    db,
+    settings,
+    `(${pairsQuery(settings, "__labelled s JOIN __records l ON l.__rid = s.a JOIN __records r ON r.__rid = s.b")})`,
+  );
+  const matches = patterns.reduce((a, p) => a + p.n, 0);
+  if (matches === 0) {
+    const { MatchInputError } = await import("./errors.ts");
+    throw new MatchInputError(
+      `No labelled match in ${labels.path} refers to records in the inputs.`,
+    );
+  }
+  const isNull = nullMatrix(settings);
+  const u = settings.comparisons.map((c) => c.levels.map((l) => l.u ?? 0));
+  const m = settings.comparisons.map((c, ci) => {
+    // Half a pair added to every level, so a level no labelled match reached is unlikely, not impossible.
+    const countsByLevel = c.levels.map((level, k) =>
+      level.isNull ? 0 : 0.5 + patterns.reduce((a, p) => a + (p.g[ci] === k ? p.n : 0), 0),
+    );
+    const sum = countsByLevel.reduce((a, v) => a + v, 0);
+    return countsByLevel.map((v, k) => (c.levels[k].isNull ? Number.NaN : v / sum));
+  });
+  settings.comparisons.forEach((c, ci) => {
+    c.levels.forEach((level, k) => {
+      if (!level.isNull) level.m = m[ci][k];
+    });
+  });
+  step("em", 1, 1);
+  step("refine", 0, 1);
+  const lambda = await refineLambda(db, settings, total, m, u, isNull, lambdaDet);
   step("refine", 1, 1);
+  await db.run("DROP TABLE __labelled");
+  await db.run("DROP TABLE __training_labels");
   const report: TrainingReport = {
     lambdaFromDeterministicRules: lambdaDet,
     lambda,
-    sessions,
+    sessions: [
+      {
+        rule: `labelled matches in ${labels.path}`,
+        pairs: matches,
+        iterations: 0,
+        lambda: 1,
+        estimated: settings.comparisons.map((c) => c.name),
+      },
+    ],
     uSamplePairs,
   };
   settings.trained = report;
