@@ -148,6 +148,7 @@ function progressReporter(quiet: boolean): {
         `${stage} done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
       );
     bar = undefined;
+    stage = "";
   };
   return {
     onProgress: (e) => {
@@ -218,16 +219,14 @@ async function runMatch(
     onProgress: reporter.onProgress,
   };
   const run = await runLinkage(job).then(
-    (result) => {
-      reporter.stop();
-      return result;
-    },
+    (result) => result,
     (error: unknown) => {
       reporter.stop(true);
       throw error;
     },
   );
   try {
+    reporter.stop();
     if (!quiet) {
       console.log(describeSettings(run.settings, run.summary.profiles, run.summary.blockingRules));
       console.log(
@@ -240,13 +239,17 @@ async function runMatch(
       run.summary.timings[stage] = (now - clock) / 1000;
       clock = now;
     };
+    reporter.onProgress({ stage: "write", done: 0, total: 1 });
     const written = await run.writePairs(out, threshold);
+    reporter.onProgress({ stage: "write", done: 1, total: 1 });
     lap("write");
     console.log(
       `Wrote ${written.toLocaleString("en-GB")} pairs at probability ≥ ${threshold} to ${out}`,
     );
     if (typeof values.clusters === "string") {
+      reporter.onProgress({ stage: "cluster", done: 0, total: 1 });
       const clusters = await run.writeClusters(values.clusters, threshold);
+      reporter.onProgress({ stage: "cluster", done: 1, total: 1 });
       lap("cluster");
       console.log(`Wrote ${clusters.toLocaleString("en-GB")} clusters to ${values.clusters}`);
     }
@@ -267,6 +270,7 @@ async function runMatch(
           : `Pair ${values.explain} was not compared (no blocking rule put them together).`,
       );
     }
+    reporter.stop();
     if (!quiet) {
       const t = run.summary.timings;
       console.log(
