@@ -1,5 +1,6 @@
 import type { Config } from "../config.ts";
 import { AssetsService } from "../modules/assets/assets-service.ts";
+import { createObligationsServices } from "../modules/obligations/obligations-services.ts";
 import { OrganisationService } from "../modules/organisation/organisation-service.ts";
 import { AuditService, systemActor } from "./audit/audit-service.ts";
 import { ApiTokensService } from "./auth/api-tokens-service.ts";
@@ -39,6 +40,8 @@ export function createServices(
   const organisation = new OrganisationService(db, audit);
   const assets = new AssetsService(db, audit);
 
+  const obligations = createObligationsServices({ db, audit, mail, jobs, config });
+
   jobs.define("sessions.purge", async () => ({ purged: await sessions.purgeEnded() }));
   jobs.every("sessions.purge", 3600);
   jobs.define("assets.review-reminders", async () =>
@@ -62,6 +65,7 @@ export function createServices(
     settings,
     organisation,
     assets,
+    ...obligations,
   };
 }
 
