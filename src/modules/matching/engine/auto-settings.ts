@@ -80,7 +80,19 @@ export function baseSettings(linkType: LinkType, features: Feature[]): Settings 
     deterministicRules: [],
     deterministicRecall: 0.7,
     tfMinimum: 0.0001,
+    scoring: householdsLikely(features) ? "candidates" : "random",
   };
+}
+
+/**
+ * Surnames and addresses together mean households: relatives agree on both, and weights against
+ * random pairs would count that agreement twice. Such data is scored against the candidate pairs.
+ */
+export function householdsLikely(features: Feature[]): boolean {
+  return (
+    features.some((f) => f.kind === "surname") &&
+    features.some((f) => ["address", "postcode", "uprn"].includes(f.kind))
+  );
 }
 
 /** The column a feature blocks on (nickname-resolved for forenames). */

@@ -45,6 +45,12 @@ export function describeSettings(
     lines.push("", `Deterministic rules for λ (assumed recall ${settings.deterministicRecall}):`);
     for (const rule of settings.deterministicRules) lines.push(`  ${describeRule(rule)}`);
   }
+  lines.push(
+    "",
+    settings.scoring === "candidates"
+      ? "Scoring: against the candidate pairs (surnames and addresses suggest households; --scoring random for Splink's model)"
+      : "Scoring: against random pairs (Splink's model)",
+  );
   if (settings.probabilityTwoRandomRecordsMatch !== undefined) {
     lines.push(
       "",
