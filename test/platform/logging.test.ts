@@ -20,15 +20,39 @@ describe("request logs", () => {
       },
     });
     const options = loggerOptions("info") as Record<string, unknown>;
-    const app = await buildApp(ctx.services, { cookieSecret: ctx.rt.cookieSecret, logger: { ...options, stream } });
+    const app = await buildApp(ctx.services, {
+      cookieSecret: ctx.rt.cookieSecret,
+      logger: { ...options, stream },
+    });
     const user = await createUser(ctx, ["administrator"]);
-    const { token } = await ctx.services.apiTokens.create({ actorId: null, actorLabel: "t" }, user.id, "t", null);
-    await app.inject({ method: "GET", url: "/admin/users?q=resident.name%40example.com", headers: { authorization: `Bearer ${token}`, cookie: "steward_session=secret-cookie-value" } });
-    await app.inject({ method: "POST", url: "/sign-in", payload: `email=${encodeURIComponent(user.email)}&password=${encodeURIComponent(user.password)}`, headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const { token } = await ctx.services.apiTokens.create(
+      { actorId: null, actorLabel: "t" },
+      user.id,
+      "t",
+      null,
+    );
+    await app.inject({
+      method: "GET",
+      url: "/admin/users?q=resident.name%40example.com",
+      headers: { authorization: `Bearer ${token}`, cookie: "steward_session=secret-cookie-value" },
+    });
+    await app.inject({
+      method: "POST",
+      url: "/sign-in",
+      payload: `email=${encodeURIComponent(user.email)}&password=${encodeURIComponent(user.password)}`,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     await app.close();
     assert.ok(lines.length >= 2);
     const all = lines.join("\n");
-    for (const secret of [token, "secret-cookie-value", user.password, user.email, "resident.name", "example.com"]) {
+    for (const secret of [
+      token,
+      "secret-cookie-value",
+      user.password,
+      user.email,
+      "resident.name",
+      "example.com",
+    ]) {
       assert.ok(!all.includes(secret), `log contains ${secret}`);
     }
     const parsed = lines.map((l) => JSON.parse(l));
