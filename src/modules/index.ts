@@ -4,6 +4,7 @@ import type { NavItem } from "../platform/web/navigation.ts";
 import { accountRoutes } from "./account/routes.ts";
 import { adminRoutes } from "./admin/routes.ts";
 import { apiRoutes } from "./api/routes.ts";
+import { assetsNavigation, assetsRoutes } from "./assets/module.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { homeRoutes } from "./home/routes.ts";
 import { organisationRoutes } from "./organisation/routes.ts";
@@ -24,5 +25,6 @@ export const modules: StewardModule[] = [
   { name: "admin", routes: adminRoutes },
   { name: "organisation", routes: organisationRoutes },
   { name: "requests", routes: requestsRoutes },
+  { name: "assets", routes: assetsRoutes, navigation: assetsNavigation },
   { name: "api", routes: apiRoutes },
 ];

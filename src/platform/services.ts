@@ -1,5 +1,7 @@
 import type { Config } from "../config.ts";
 import { AssetsService } from "../modules/assets/assets-service.ts";
+import { FlowsService } from "../modules/assets/flows/flows-service.ts";
+import { ProcessingService } from "../modules/assets/processing/processing-service.ts";
 import { createObligationsServices } from "../modules/obligations/obligations-services.ts";
 import { OrganisationService } from "../modules/organisation/organisation-service.ts";
 import { AuditService, systemActor } from "./audit/audit-service.ts";
@@ -39,6 +41,8 @@ export function createServices(
   const settings = new SettingsService(db);
   const organisation = new OrganisationService(db, audit);
   const assets = new AssetsService(db, audit);
+  const processing = new ProcessingService(db, audit);
+  const flows = new FlowsService(db, audit);
 
   const obligations = createObligationsServices({ db, audit, mail, jobs, config });
 
@@ -65,6 +69,8 @@ export function createServices(
     settings,
     organisation,
     assets,
+    processing,
+    flows,
     ...obligations,
   };
 }

@@ -392,15 +392,7 @@ export class AssetsService {
         problems.push({ field: "serviceAreaId", message: "Select a service area from the list" });
     }
     if (problems.length) throw new RegisterInputError(problems);
-    const row: Record<string, unknown> = {};
-    for (const f of ASSET_FIELDS) row[column(f.name)] = value[f.name as keyof AssetInput];
-    const { specialCategory, criminalOffence } = sensitivity(value.personalDataCategories);
-    return {
-      ...(row as Omit<Insertable<InformationAssetsTable>, "id">),
-      reference,
-      special_category: specialCategory,
-      criminal_offence: criminalOffence,
-    };
+    return assetRow(value, reference);
   }
 
   private async nextReference(db: DbOrTrx): Promise<string> {
@@ -537,6 +529,206 @@ export class AssetsService {
         trx,
       );
     });
+  }
+
+  /** The whole register in reference order (for the export). */
+  async all(): Promise<Asset[]> {
+    const rows = await this.selectAssets()
+      .orderBy(sql`lower(a.reference)`)
+      .orderBy("a.id")
+      .execute();
+    const now = today();
+    return rows.map((r) => this.present(r, now));
+  }
+
+  async references(): Promise<string[]> {
+    const rows = await this.db.selectFrom("information_assets").select("reference").execute();
+    return rows.map((r) => r.reference);
+  }
+
+  /**
+   * Adds every row of an imported sheet in one transaction: all of them or, if anything fails, none.
+   * One audit event records the import; each asset keeps the import's id, so its history shows it.
+   */
+  async importAssets(
+    ctx: AuditContext,
+    rows: ImportRow[],
+    risks: ImportRisk[],
+    meta: { filename: string },
+  ): Promise<{ importId: string; created: number; risks: number }> {
+    const importId = `import-${new Date()
+      .toISOString()
+      .replace(/[-:.TZ]/g, "")
+      .slice(0, 14)}-${Math.random().toString(36).slice(2, 8)}`;
+    return this.db.transaction().execute(async (trx) => {
+      const taken = new Set(
+        (await trx.selectFrom("information_assets").select("reference").execute()).map((r) =>
+          r.reference.toLowerCase(),
+        ),
+      );
+      for (const r of rows)
+        if (r.input.reference) {
+          const key = r.input.reference.toLowerCase();
+          if (taken.has(key))
+            throw new RegisterConflictError(
+              `Reference ${r.input.reference} is already in the register.`,
+            );
+          taken.add(key);
+        }
+      const needed = rows.filter((r) => !r.input.reference).length;
+      const fresh: string[] = [];
+      while (fresh.length < needed) {
+        const { rows: numbers } = await sql<{
+          n: string;
+        }>`SELECT nextval('information_asset_number') AS n
+          FROM generate_series(1, ${needed - fresh.length})`.execute(trx);
+        for (const { n } of numbers) {
+          const ref = `IA-${String(n).padStart(4, "0")}`;
+          if (!taken.has(ref.toLowerCase())) {
+            taken.add(ref.toLowerCase());
+            fresh.push(ref);
+          }
+        }
+      }
+      const dueDefault = addMonths(today(), REVIEW_MONTHS);
+      const values = rows.map((r) => {
+        const row = assetRow(r.input, r.input.reference ?? (fresh.shift() as string));
+        row.review_due ??= dueDefault;
+        row.owner_name = r.input.ownerId ? null : r.ownerPending;
+        row.administrator_name = r.input.administratorId ? null : r.administratorPending;
+        row.import_id = importId;
+        return row;
+      });
+      const ids = new Map<string, string>();
+      for (let i = 0; i < values.length; i += 500) {
+        const inserted = await trx
+          .insertInto("information_assets")
+          .values(values.slice(i, i + 500))
+          .returning(["id", "reference"])
+          .execute();
+        for (const r of inserted) ids.set(r.reference.toLowerCase(), r.id);
+      }
+      const riskRows = risks.map((r) => ({
+        asset_id: ids.get(r.reference.toLowerCase()) as string,
+        description: r.description,
+        likelihood: r.likelihood,
+        impact: r.impact,
+        mitigation: r.mitigation,
+        owner_id: r.ownerId,
+        owner_name: r.ownerName,
+      }));
+      for (let i = 0; i < riskRows.length; i += 1000)
+        await trx
+          .insertInto("asset_risks")
+          .values(riskRows.slice(i, i + 1000))
+          .execute();
+      await this.audit.record(
+        ctx,
+        {
+          action: "import",
+          entityType: "asset-import",
+          entityId: importId,
+          summary: `${values.length} asset${values.length === 1 ? "" : "s"} imported from ${meta.filename}`,
+          changes: {
+            filename: meta.filename,
+            assets: values.length,
+            risks: riskRows.length,
+            references: values.slice(0, 1000).map((v) => v.reference),
+          },
+        },
+        trx,
+      );
+      return { importId, created: values.length, risks: riskRows.length };
+    });
+  }
+
+  // Spreadsheet imports in progress: kept between upload, mapping, preview and apply.
+
+  async saveImportDraft(
+    userId: string,
+    draft: {
+      filename: string;
+      headings: string[];
+      rows: string[][];
+      risks: string[][] | null;
+      mapping: Record<string, string>;
+    },
+  ): Promise<string> {
+    await this.db
+      .deleteFrom("asset_import_drafts")
+      .where("created_at", "<", new Date(Date.now() - 86_400_000))
+      .execute();
+    const row = await this.db
+      .insertInto("asset_import_drafts")
+      .values({
+        user_id: userId,
+        filename: draft.filename,
+        headings: JSON.stringify(draft.headings),
+        rows: JSON.stringify(draft.rows),
+        risks: draft.risks ? JSON.stringify(draft.risks) : null,
+        mapping: JSON.stringify(draft.mapping),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  async getImportDraft(id: string, userId: string) {
+    if (!UUID.test(id)) return undefined;
+    const r = await this.db
+      .selectFrom("asset_import_drafts")
+      .selectAll()
+      .where("id", "=", id)
+      .where("user_id", "=", userId)
+      .executeTakeFirst();
+    if (!r) return undefined;
+    return {
+      id: r.id,
+      filename: r.filename,
+      headings: r.headings,
+      rows: r.rows,
+      risks: r.risks,
+      mapping: r.mapping,
+      createdAt: r.created_at,
+    };
+  }
+
+  async setImportMapping(id: string, mapping: Record<string, string>): Promise<void> {
+    await this.db
+      .updateTable("asset_import_drafts")
+      .set({ mapping: JSON.stringify(mapping) })
+      .where("id", "=", id)
+      .execute();
+  }
+
+  async deleteImportDraft(id: string): Promise<void> {
+    await this.db.deleteFrom("asset_import_drafts").where("id", "=", id).execute();
+  }
+
+  /** Every risk in the register (for the export). */
+  async allRisks(): Promise<AssetRisk[]> {
+    const rows = await this.db
+      .selectFrom("asset_risks as r")
+      .innerJoin("information_assets as a", "a.id", "r.asset_id")
+      .leftJoin("users as u", "u.id", "r.owner_id")
+      .selectAll("r")
+      .select("u.display_name as owner_label")
+      .orderBy(sql`lower(a.reference)`)
+      .orderBy("r.description")
+      .orderBy("r.id")
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      assetId: r.asset_id,
+      description: r.description,
+      likelihood: r.likelihood,
+      impact: r.impact,
+      score: r.likelihood * r.impact,
+      rating: riskRating(r.likelihood, r.impact),
+      mitigation: r.mitigation,
+      ownerId: r.owner_id,
+      ownerLabel: r.owner_label ?? r.owner_name,
+    }));
   }
 
   // Risks -------------------------------------------------------------------------------------
@@ -752,6 +944,38 @@ export class AssetsService {
     }
     return { sent };
   }
+}
+
+/** The stored row for a valid asset. */
+function assetRow(
+  value: AssetInput,
+  reference: string,
+): Omit<Insertable<InformationAssetsTable>, "id"> {
+  const row: Record<string, unknown> = {};
+  for (const f of ASSET_FIELDS) row[column(f.name)] = value[f.name as keyof AssetInput];
+  const { specialCategory, criminalOffence } = sensitivity(value.personalDataCategories);
+  return {
+    ...(row as Omit<Insertable<InformationAssetsTable>, "id">),
+    reference,
+    special_category: specialCategory,
+    criminal_offence: criminalOffence,
+  };
+}
+
+export interface ImportRow {
+  input: AssetInput;
+  ownerPending: string | null;
+  administratorPending: string | null;
+}
+
+export interface ImportRisk {
+  reference: string;
+  description: string;
+  likelihood: number;
+  impact: number;
+  mitigation: string | null;
+  ownerId: string | null;
+  ownerName: string | null;
 }
 
 function presentReview(r: {

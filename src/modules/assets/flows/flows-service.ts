@@ -1,0 +1,465 @@
+import { type Insertable, type RawBuilder, sql } from "kysely";
+import type { AuditContext, AuditService } from "../../../platform/audit/audit-service.ts";
+import { diff } from "../../../platform/audit/audit-service.ts";
+import type { Principal } from "../../../platform/auth/policy.ts";
+import { hasRole } from "../../../platform/auth/policy.ts";
+import type { Db, DbOrTrx } from "../../../platform/db/database.ts";
+import { RegisterConflictError, RegisterInputError } from "../errors.ts";
+import { column, schemaFor } from "../fields.ts";
+import type { DataFlowsTable } from "../tables.ts";
+import { sensitivity } from "../vocabularies.ts";
+import { FLOW_FIELDS, type FlowInput } from "./flow-fields.ts";
+
+export type EndpointKind = "asset" | "service" | "partner";
+
+export interface Flow extends FlowInput {
+  id: string;
+  reference: string;
+  fromAssetId: string | null;
+  toAssetId: string | null;
+  fromLabel: string;
+  toLabel: string;
+  fromServiceId: string | null;
+  toServiceId: string | null;
+  fromServiceName: string | null;
+  toServiceName: string | null;
+  specialCategory: boolean;
+  criminalOffence: boolean;
+  external: boolean;
+  /** Why the flow is a transfer at risk; empty when it is not. */
+  risks: string[];
+}
+
+export interface FlowFilter {
+  search?: string;
+  serviceAreaId?: string;
+  assetId?: string;
+  personalData?: boolean;
+  specialCategory?: boolean;
+  external?: boolean;
+  international?: boolean;
+  noAgreement?: boolean;
+  atRisk?: boolean;
+  page?: number;
+  pageSize?: number;
+}
+
+const schema = schemaFor(FLOW_FIELDS);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NOTHING = "00000000-0000-0000-0000-000000000000";
+
+/** Personal data leaving the council (to a partner, or abroad) with no agreement, no encryption, or no safeguard abroad. */
+const AT_RISK = sql<boolean>`(f.personal_data AND (f.to_kind = 'partner' OR f.leaves_uk) AND (
+  f.agreement IS NULL OR NOT f.encrypted_in_transit
+  OR (f.leaves_uk AND (f.transfer_safeguard IS NULL OR f.transfer_safeguard = 'none'))))`;
+
+export function riskReasons(f: {
+  personalData: boolean;
+  toKind: string;
+  leavesUk: boolean;
+  agreement: string | null;
+  encryptedInTransit: boolean;
+  transferSafeguard: string | null;
+}): string[] {
+  if (!f.personalData || !(f.toKind === "partner" || f.leavesUk)) return [];
+  const reasons: string[] = [];
+  if (!f.agreement) reasons.push("No sharing agreement or contract");
+  if (!f.encryptedInTransit) reasons.push("Not encrypted in transit");
+  if (f.leavesUk && (!f.transferSafeguard || f.transferSafeguard === "none"))
+    reasons.push("Leaves the UK without a safeguard");
+  return reasons;
+}
+
+function conditions(filter: FlowFilter): RawBuilder<boolean>[] {
+  const c: RawBuilder<boolean>[] = [];
+  if (filter.serviceAreaId) {
+    const id = UUID.test(filter.serviceAreaId) ? filter.serviceAreaId : NOTHING;
+    c.push(sql`(f.from_service_id = ${id}::uuid OR f.to_service_id = ${id}::uuid)`);
+  }
+  if (filter.assetId) {
+    const id = UUID.test(filter.assetId) ? filter.assetId : NOTHING;
+    c.push(sql`(f.from_asset_id = ${id}::uuid OR f.to_asset_id = ${id}::uuid)`);
+  }
+  if (filter.personalData !== undefined) c.push(sql`f.personal_data = ${filter.personalData}`);
+  if (filter.specialCategory !== undefined)
+    c.push(sql`(f.special_category OR f.criminal_offence) = ${filter.specialCategory}`);
+  if (filter.external !== undefined) c.push(sql`f.external = ${filter.external}`);
+  if (filter.international !== undefined) c.push(sql`f.leaves_uk = ${filter.international}`);
+  if (filter.noAgreement === true)
+    c.push(sql`(f.agreement IS NULL AND (f.external OR f.leaves_uk))`);
+  if (filter.atRisk === true) c.push(AT_RISK);
+  const text = filter.search?.trim();
+  if (text) {
+    const like = `%${text.replace(/[%_\\]/g, "\\$&")}%`;
+    c.push(
+      sql`(f.name ILIKE ${like} OR f.reference ILIKE ${like} OR f.from_partner ILIKE ${like} OR f.to_partner ILIKE ${like})`,
+    );
+  }
+  return c;
+}
+
+function whereAll(c: RawBuilder<boolean>[]) {
+  return c.length ? sql<boolean>`${sql.join(c, sql` AND `)}` : sql<boolean>`true`;
+}
+
+/** The map of data flows and transfers between assets, council services and partner organisations. */
+export class FlowsService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The information-governance team and the DPO, or the owner of an asset at either end. */
+  async canEdit(user: Principal | undefined, flow?: Flow): Promise<boolean> {
+    if (!user) return false;
+    if (hasRole(user, "ig-officer", "dpo")) return true;
+    if (!flow || !user.roles.includes("asset-owner")) return false;
+    const ids = [flow.fromAssetId, flow.toAssetId].filter((x): x is string => !!x);
+    if (!ids.length) return false;
+    const owned = await this.db
+      .selectFrom("information_assets")
+      .select("id")
+      .where("id", "in", ids)
+      .where("owner_id", "=", user.id)
+      .executeTakeFirst();
+    return !!owned;
+  }
+
+  canCreate(user: Principal | undefined): boolean {
+    return hasRole(user, "ig-officer", "dpo", "asset-owner");
+  }
+
+  private select(db: DbOrTrx = this.db) {
+    return db
+      .selectFrom("data_flows as f")
+      .leftJoin("information_assets as fa", "fa.id", "f.from_asset_id")
+      .leftJoin("information_assets as ta", "ta.id", "f.to_asset_id")
+      .leftJoin("service_areas as fs", "fs.id", "f.from_service_id")
+      .leftJoin("service_areas as ts", "ts.id", "f.to_service_id")
+      .selectAll("f")
+      .select([
+        "fa.reference as from_asset_reference",
+        "fa.name as from_asset_name",
+        "ta.reference as to_asset_reference",
+        "ta.name as to_asset_name",
+        "fs.name as from_service_name",
+        "ts.name as to_service_name",
+      ]);
+  }
+
+  private present(
+    r: Awaited<ReturnType<ReturnType<FlowsService["select"]>["execute"]>>[number],
+  ): Flow {
+    const input = Object.fromEntries(
+      FLOW_FIELDS.map((f) => [f.name, (r as Record<string, unknown>)[column(f.name)]]),
+    ) as unknown as FlowInput;
+    const label = (
+      kind: string,
+      ref: string | null,
+      name: string | null,
+      service: string | null,
+      partner: string | null,
+    ) =>
+      kind === "asset" ? `${ref} ${name}` : kind === "service" ? (service ?? "") : (partner ?? "");
+    const flow: Flow = {
+      ...input,
+      fromAssetReference: r.from_asset_reference,
+      toAssetReference: r.to_asset_reference,
+      fromServiceAreaId: r.from_service_area_id,
+      toServiceAreaId: r.to_service_area_id,
+      id: r.id,
+      reference: r.reference,
+      fromAssetId: r.from_asset_id,
+      toAssetId: r.to_asset_id,
+      fromLabel: label(
+        r.from_kind,
+        r.from_asset_reference,
+        r.from_asset_name,
+        r.from_service_name,
+        r.from_partner,
+      ),
+      toLabel: label(
+        r.to_kind,
+        r.to_asset_reference,
+        r.to_asset_name,
+        r.to_service_name,
+        r.to_partner,
+      ),
+      fromServiceId: r.from_service_id,
+      toServiceId: r.to_service_id,
+      fromServiceName: r.from_service_name,
+      toServiceName: r.to_service_name,
+      specialCategory: r.special_category,
+      criminalOffence: r.criminal_offence,
+      external: r.external,
+      risks: [],
+    };
+    flow.risks = riskReasons(flow);
+    return flow;
+  }
+
+  async list(filter: FlowFilter = {}) {
+    const pageSize = Math.min(Math.max(filter.pageSize ?? 25, 1), 10_000);
+    const page = Math.max(filter.page ?? 1, 1);
+    const where = whereAll(conditions(filter));
+    const [rows, n] = await Promise.all([
+      this.select()
+        .where(where)
+        .orderBy(sql`lower(f.name)`)
+        .orderBy("f.id")
+        .limit(pageSize)
+        .offset((page - 1) * pageSize)
+        .execute(),
+      this.db
+        .selectFrom("data_flows as f")
+        .where(where)
+        .select((eb) => eb.fn.countAll<string>().as("n"))
+        .executeTakeFirstOrThrow(),
+    ]);
+    const total = Number(n.n);
+    return {
+      items: rows.map((r) => this.present(r)),
+      total,
+      page,
+      pageSize,
+      pages: Math.max(1, Math.ceil(total / pageSize)),
+    };
+  }
+
+  /** Flows for the map: up to `limit`, and whether there were more. */
+  async forMap(filter: FlowFilter, limit = 20_000): Promise<{ flows: Flow[]; truncated: boolean }> {
+    const rows = await this.select()
+      .where(whereAll(conditions(filter)))
+      .orderBy("f.id")
+      .limit(limit + 1)
+      .execute();
+    return {
+      flows: rows.slice(0, limit).map((r) => this.present(r)),
+      truncated: rows.length > limit,
+    };
+  }
+
+  async forAsset(assetId: string): Promise<Flow[]> {
+    return (await this.list({ assetId, pageSize: 500 })).items;
+  }
+
+  async get(id: string, db: DbOrTrx = this.db): Promise<Flow | undefined> {
+    if (!UUID.test(id)) return undefined;
+    const row = await this.select(db).where("f.id", "=", id).executeTakeFirst();
+    return row ? this.present(row) : undefined;
+  }
+
+  parse(input: unknown): FlowInput {
+    const parsed = schema.safeParse(input ?? {});
+    if (!parsed.success) throw RegisterInputError.fromZod(parsed.error);
+    return parsed.data as unknown as FlowInput;
+  }
+
+  private async resolve(db: DbOrTrx, v: FlowInput) {
+    const problems: { field: string; message: string }[] = [];
+    const end = async (side: "from" | "to") => {
+      const kind = v[`${side}Kind`];
+      const out = {
+        asset_id: null as string | null,
+        service_area_id: null as string | null,
+        partner: null as string | null,
+        service_id: null as string | null,
+      };
+      const where = side === "from" ? "comes from" : "goes to";
+      if (kind === "asset") {
+        const ref = v[`${side}AssetReference`];
+        const field = `${side}AssetReference`;
+        if (!ref) problems.push({ field, message: `Enter the reference of the asset it ${where}` });
+        else {
+          const a = await db
+            .selectFrom("information_assets")
+            .select(["id", "service_area_id"])
+            .where(sql`lower(reference)`, "=", ref.toLowerCase())
+            .executeTakeFirst();
+          if (!a)
+            problems.push({ field, message: `No asset in the register has the reference ${ref}` });
+          else {
+            out.asset_id = a.id;
+            out.service_id = a.service_area_id;
+          }
+        }
+      } else if (kind === "service") {
+        const id = v[`${side}ServiceAreaId`];
+        const field = `${side}ServiceAreaId`;
+        const s = id
+          ? await db
+              .selectFrom("service_areas")
+              .select("id")
+              .where("id", "=", id)
+              .executeTakeFirst()
+          : undefined;
+        if (!s) problems.push({ field, message: `Select the council service it ${where}` });
+        else {
+          out.service_area_id = s.id;
+          out.service_id = s.id;
+        }
+      } else if (kind === "partner") {
+        const name = v[`${side}Partner`];
+        if (!name)
+          problems.push({
+            field: `${side}Partner`,
+            message: `Enter the partner organisation it ${where}`,
+          });
+        out.partner = name;
+      }
+      return out;
+    };
+    const from = await end("from");
+    const to = await end("to");
+    if (!v.personalData && v.dataCategories.length)
+      problems.push({
+        field: "dataCategories",
+        message: "Remove the categories of personal data, or say the flow includes personal data",
+      });
+    if (v.reference && !/^[\w./-]+$/.test(v.reference))
+      problems.push({
+        field: "reference",
+        message: "Reference must only include letters, numbers, dots, hyphens and underscores",
+      });
+    if (problems.length) throw new RegisterInputError(problems);
+    const { specialCategory, criminalOffence } = sensitivity(v.dataCategories);
+    const row: Record<string, unknown> = {};
+    for (const f of FLOW_FIELDS) {
+      if (
+        /^(from|to)(AssetReference|ServiceAreaId|Partner)$/.test(f.name) ||
+        f.name === "reference"
+      )
+        continue;
+      row[column(f.name)] = v[f.name as keyof FlowInput];
+    }
+    return {
+      ...(row as Omit<Insertable<DataFlowsTable>, "id" | "reference">),
+      from_asset_id: from.asset_id,
+      from_service_area_id: from.service_area_id,
+      from_partner: from.partner,
+      from_service_id: from.service_id,
+      to_asset_id: to.asset_id,
+      to_service_area_id: to.service_area_id,
+      to_partner: to.partner,
+      to_service_id: to.service_id,
+      special_category: specialCategory,
+      criminal_offence: criminalOffence,
+      external: v.fromKind === "partner" || v.toKind === "partner",
+    };
+  }
+
+  private async assertReferenceFree(db: DbOrTrx, reference: string, exceptId?: string) {
+    let q = db
+      .selectFrom("data_flows")
+      .select("id")
+      .where(sql`lower(reference)`, "=", reference.toLowerCase());
+    if (exceptId) q = q.where("id", "!=", exceptId);
+    if (await q.executeTakeFirst())
+      throw new RegisterInputError([
+        { field: "reference", message: `A data flow with reference ${reference} already exists` },
+      ]);
+  }
+
+  private async nextReference(db: DbOrTrx): Promise<string> {
+    for (;;) {
+      const { rows } = await sql<{ n: string }>`SELECT nextval('data_flow_number') AS n`.execute(
+        db,
+      );
+      const reference = `DF-${String(rows[0].n).padStart(4, "0")}`;
+      const taken = await db
+        .selectFrom("data_flows")
+        .select("id")
+        .where(sql`lower(reference)`, "=", reference.toLowerCase())
+        .executeTakeFirst();
+      if (!taken) return reference;
+    }
+  }
+
+  async create(ctx: AuditContext, input: unknown): Promise<Flow> {
+    const value = this.parse(input);
+    return this.db.transaction().execute(async (trx) => {
+      if (value.reference) await this.assertReferenceFree(trx, value.reference);
+      const row = await this.resolve(trx, value);
+      const reference = value.reference ?? (await this.nextReference(trx));
+      const { id } = await trx
+        .insertInto("data_flows")
+        .values({ ...row, reference })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      const flow = (await this.get(id, trx)) as Flow;
+      await this.audit.record(
+        ctx,
+        {
+          action: "create",
+          entityType: "data-flow",
+          entityId: id,
+          summary: `Data flow ${reference} added: ${flow.fromLabel} to ${flow.toLabel}`,
+          changes: { ...value, reference },
+        },
+        trx,
+      );
+      return flow;
+    });
+  }
+
+  async update(ctx: AuditContext, id: string, input: unknown): Promise<Flow> {
+    const value = this.parse(input);
+    return this.db.transaction().execute(async (trx) => {
+      const before = await this.get(id, trx);
+      if (!before) throw new RegisterConflictError("No such data flow.");
+      const reference = value.reference ?? before.reference;
+      if (reference.toLowerCase() !== before.reference.toLowerCase())
+        await this.assertReferenceFree(trx, reference, id);
+      const row = await this.resolve(trx, value);
+      await trx
+        .updateTable("data_flows")
+        .set({ ...row, reference, updated_at: new Date() })
+        .where("id", "=", id)
+        .execute();
+      const after = (await this.get(id, trx)) as Flow;
+      const pick = (f: FlowInput) =>
+        Object.fromEntries(FLOW_FIELDS.map((d) => [d.name, f[d.name as keyof FlowInput]]));
+      const changes = diff(pick(before), pick(after));
+      if (Object.keys(changes).length)
+        await this.audit.record(
+          ctx,
+          {
+            action: "update",
+            entityType: "data-flow",
+            entityId: id,
+            summary: `Data flow ${reference} changed`,
+            changes,
+          },
+          trx,
+        );
+      return after;
+    });
+  }
+
+  async patch(ctx: AuditContext, id: string, fields: Record<string, unknown>) {
+    const before = await this.get(id);
+    if (!before) throw new RegisterConflictError("No such data flow.");
+    const merged = Object.fromEntries(
+      FLOW_FIELDS.map((f) => [f.name, before[f.name as keyof FlowInput]]),
+    );
+    return this.update(ctx, id, { ...merged, ...fields });
+  }
+
+  async remove(ctx: AuditContext, id: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const before = await this.get(id, trx);
+      if (!before) throw new RegisterConflictError("No such data flow.");
+      await trx.deleteFrom("data_flows").where("id", "=", id).execute();
+      await this.audit.record(
+        ctx,
+        {
+          action: "delete",
+          entityType: "data-flow",
+          entityId: id,
+          summary: `Data flow ${before.reference} removed: ${before.fromLabel} to ${before.toLabel}`,
+        },
+        trx,
+      );
+    });
+  }
+}

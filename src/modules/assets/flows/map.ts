@@ -1,0 +1,228 @@
+import type { Flow } from "./flows-service.ts";
+
+/**
+ * Lays out the map of data flows for a server-rendered SVG: council assets and services in a column on
+ * the left, grouped by service area; partner organisations on the right. Flows inside the council arc
+ * out to the left, flows between partners to the right. Beyond MAX_NODES endpoints, assets are drawn as
+ * their service areas so the picture stays readable (the table beside it lists every flow).
+ */
+export const MAX_NODES = 120;
+
+export interface MapNode {
+  key: string;
+  label: string;
+  side: "council" | "partner";
+  group: string;
+  /** The node stands for several assets of one service area. */
+  grouped: boolean;
+  outsideUk: boolean;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  href?: string;
+}
+
+export interface MapEdge {
+  from: string;
+  to: string;
+  count: number;
+  atRisk: boolean;
+  special: boolean;
+  personal: boolean;
+  strokeWidth: number;
+  path: string;
+  labelX: number;
+  labelY: number;
+}
+
+export interface FlowMap {
+  width: number;
+  height: number;
+  nodes: MapNode[];
+  edges: MapEdge[];
+  grouped: boolean;
+  groups: { title: string; y: number }[];
+}
+
+const WIDTH = 1000;
+const NODE_W = 300;
+const NODE_H = 30;
+const GAP = 8;
+const GROUP_GAP = 30;
+const COUNCIL_X = 150;
+const PARTNER_X = WIDTH - 150 - NODE_W;
+const TOP = 40;
+
+interface End {
+  key: string;
+  label: string;
+  side: "council" | "partner";
+  group: string;
+  href?: string;
+}
+
+function ends(f: Flow, grouped: boolean): [End, End] {
+  const one = (side: "from" | "to"): End => {
+    const kind = side === "from" ? f.fromKind : f.toKind;
+    const serviceId = side === "from" ? f.fromServiceId : f.toServiceId;
+    const serviceName =
+      (side === "from" ? f.fromServiceName : f.toServiceName) ?? "No service area";
+    if (kind === "partner") {
+      const name = (side === "from" ? f.fromPartner : f.toPartner) ?? "";
+      return {
+        key: `partner:${name.toLowerCase()}`,
+        label: name,
+        side: "partner",
+        group: "Partners",
+      };
+    }
+    if (kind === "service" || grouped)
+      return {
+        key: `service:${serviceId ?? "none"}`,
+        label: serviceName,
+        side: "council",
+        group: serviceName,
+      };
+    const assetId = side === "from" ? f.fromAssetId : f.toAssetId;
+    return {
+      key: `asset:${assetId}`,
+      label: side === "from" ? f.fromLabel : f.toLabel,
+      side: "council",
+      group: serviceName,
+      href: `/assets/${assetId}`,
+    };
+  };
+  return [one("from"), one("to")];
+}
+
+export function truncate(label: string, max = 38): string {
+  return label.length > max ? `${label.slice(0, max - 1)}…` : label;
+}
+
+export function layoutFlows(flows: Flow[], options: { focusServiceName?: string } = {}): FlowMap {
+  const distinct = new Set<string>();
+  for (const f of flows) for (const e of ends(f, false)) distinct.add(e.key);
+  const grouped = distinct.size > MAX_NODES;
+
+  const nodes = new Map<string, MapNode & { members: Set<string> }>();
+  const edges = new Map<string, Omit<MapEdge, "path" | "labelX" | "labelY" | "strokeWidth">>();
+  for (const f of flows) {
+    const [a, b] = ends(f, grouped);
+    for (const e of [a, b]) {
+      if (!nodes.has(e.key))
+        nodes.set(e.key, {
+          ...e,
+          grouped: grouped && e.side === "council",
+          outsideUk: false,
+          x: 0,
+          y: 0,
+          width: NODE_W,
+          height: NODE_H,
+          members: new Set(),
+        });
+    }
+    if (f.leavesUk) (nodes.get(b.key) as MapNode).outsideUk = b.side === "partner";
+    if (grouped) {
+      if (f.fromAssetId) nodes.get(a.key)?.members.add(f.fromAssetId);
+      if (f.toAssetId) nodes.get(b.key)?.members.add(f.toAssetId);
+    }
+    const key = `${a.key}→${b.key}`;
+    const edge = edges.get(key) ?? {
+      from: a.key,
+      to: b.key,
+      count: 0,
+      atRisk: false,
+      special: false,
+      personal: false,
+    };
+    edge.count++;
+    edge.atRisk ||= f.risks.length > 0;
+    edge.special ||= f.specialCategory || f.criminalOffence;
+    edge.personal ||= f.personalData;
+    edges.set(key, edge);
+  }
+
+  // Council nodes by service area (the focused one first), then by name; partners by name.
+  const focus = options.focusServiceName;
+  const council = [...nodes.values()]
+    .filter((n) => n.side === "council")
+    .sort(
+      (x, y) =>
+        Number(y.group === focus) - Number(x.group === focus) ||
+        x.group.localeCompare(y.group) ||
+        x.label.localeCompare(y.label),
+    );
+  const partners = [...nodes.values()]
+    .filter((n) => n.side === "partner")
+    .sort((x, y) => Number(x.outsideUk) - Number(y.outsideUk) || x.label.localeCompare(y.label));
+
+  const groups: { title: string; y: number }[] = [];
+  let y = TOP;
+  let lastGroup = "";
+  for (const n of council) {
+    if (!grouped && n.group !== lastGroup) {
+      if (lastGroup) y += GROUP_GAP - GAP;
+      groups.push({ title: n.group, y: y + 2 });
+      y += 22;
+      lastGroup = n.group;
+    }
+    n.x = COUNCIL_X;
+    n.y = y;
+    if (n.grouped)
+      n.label = `${n.label} (${n.members.size} asset${n.members.size === 1 ? "" : "s"})`;
+    y += NODE_H + GAP;
+  }
+  const councilBottom = y;
+  y = TOP + 22;
+  for (const n of partners) {
+    n.x = PARTNER_X;
+    n.y = y;
+    y += NODE_H + GAP;
+  }
+  const height = Math.max(councilBottom, y) + 20;
+
+  const laid: MapEdge[] = [];
+  for (const e of edges.values()) {
+    const a = nodes.get(e.from) as MapNode;
+    const b = nodes.get(e.to) as MapNode;
+    const ay = a.y + NODE_H / 2;
+    const by = b.y + NODE_H / 2;
+    let path: string;
+    let labelX: number;
+    let labelY: number;
+    if (a === b) {
+      // A flow within one grouped service: a small loop on its left.
+      path = `M ${a.x} ${ay - 6} C ${a.x - 40} ${ay - 30}, ${a.x - 40} ${ay + 30}, ${a.x} ${ay + 6}`;
+      labelX = a.x - 36;
+      labelY = ay;
+    } else if (a.side === b.side) {
+      const left = a.side === "council";
+      const edgeX = left ? a.x : a.x + NODE_W;
+      const bulge = Math.min(140, 20 + Math.abs(by - ay) / 4);
+      const cx = left ? edgeX - bulge : edgeX + bulge;
+      path = `M ${edgeX} ${ay} C ${cx} ${ay}, ${cx} ${by}, ${edgeX} ${by}`;
+      labelX = left ? edgeX - bulge * 0.75 : edgeX + bulge * 0.75;
+      labelY = (ay + by) / 2;
+    } else {
+      const ax = a.side === "council" ? a.x + NODE_W : a.x;
+      const bx = b.side === "council" ? b.x + NODE_W : b.x;
+      const mid = (ax + bx) / 2;
+      path = `M ${ax} ${ay} C ${mid} ${ay}, ${mid} ${by}, ${bx} ${by}`;
+      labelX = mid;
+      labelY = (ay + by) / 2;
+    }
+    const strokeWidth = e.atRisk ? 3 : Math.min(6, 2 + Math.floor(e.count / 20));
+    laid.push({ ...e, strokeWidth, path, labelX, labelY });
+  }
+  // Ordinary flows first, so the ones at risk are drawn on top.
+  laid.sort((x, y2) => Number(x.atRisk) - Number(y2.atRisk));
+  return {
+    width: WIDTH,
+    height,
+    nodes: [...nodes.values()].map(({ members: _m, ...n }) => ({ ...n, label: truncate(n.label) })),
+    edges: laid,
+    grouped,
+    groups,
+  };
+}

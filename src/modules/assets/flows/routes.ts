@@ -1,0 +1,251 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { signedIn } from "../../../platform/auth/policy.ts";
+import type { Services } from "../../../platform/services.ts";
+import type { FormErrors } from "../../../platform/web/forms.ts";
+import { RegisterConflictError, RegisterInputError } from "../errors.ts";
+import { formValues } from "../fields.ts";
+import { formModel, summaryModel } from "../form-model.ts";
+import {
+  forbidden,
+  idParam,
+  linkWith,
+  loadChoices,
+  notFound,
+  queryPage,
+  queryText,
+  queryYesNo,
+  yesNoItems,
+} from "../page-helpers.ts";
+import { LABELS } from "../vocabularies.ts";
+import { FLOW_FIELDS } from "./flow-fields.ts";
+import type { Flow, FlowFilter } from "./flows-service.ts";
+import { layoutFlows } from "./map.ts";
+
+const TABLE_LIMIT = 300;
+
+/** The filters shared by the flows list and the map, read from the query string. */
+function readFilters(query: Record<string, unknown>) {
+  const values = {
+    q: queryText(query.q),
+    service: queryText(query.service),
+    personal: queryText(query.personal),
+    special: queryText(query.special),
+    external: queryText(query.external),
+    international: queryText(query.international),
+    agreement: queryText(query.agreement),
+  };
+  const filter: FlowFilter = {
+    search: values.q || undefined,
+    serviceAreaId: values.service || undefined,
+    personalData: queryYesNo(values.personal),
+    specialCategory: queryYesNo(values.special),
+    external: queryYesNo(values.external),
+    international: queryYesNo(values.international),
+    noAgreement: values.agreement === "none" ? true : undefined,
+  };
+  return { values, filter };
+}
+
+export async function flowPageRoutes(app: FastifyInstance, services: Services) {
+  const { flows } = services;
+
+  async function load(request: FastifyRequest): Promise<Flow> {
+    const flow = await flows.get(idParam(request));
+    if (!flow) throw notFound("data flow");
+    return flow;
+  }
+
+  async function filterItems(values: Record<string, string>) {
+    const choices = await loadChoices(services);
+    return {
+      service: [
+        { value: "", text: "All service areas" },
+        ...choices.serviceAreas.map((s) => ({ ...s, selected: s.value === values.service })),
+      ],
+      personal: yesNoItems(values.personal),
+      special: yesNoItems(values.special),
+      external: yesNoItems(values.external),
+      international: yesNoItems(values.international),
+      agreement: [
+        { value: "", text: "Any" },
+        { value: "none", text: "None recorded", selected: values.agreement === "none" },
+      ],
+      serviceNames: Object.fromEntries(choices.serviceAreas.map((s) => [s.value, s.text])),
+    };
+  }
+
+  app.get("/flows", { config: { policy: signedIn } }, async (request, reply) => {
+    const q = request.query as Record<string, unknown>;
+    const { values, filter } = readFilters(q);
+    const [result, items] = await Promise.all([
+      flows.list({ ...filter, page: queryPage(q.page) }),
+      filterItems(values),
+    ]);
+    const done = queryText(q.done);
+    return reply.render("assets/flows/views/list.njk", {
+      pageTitle: "Data flows",
+      values,
+      items,
+      result,
+      labels: LABELS,
+      canCreate: flows.canCreate(request.user),
+      pageLink: (n: number) => linkWith("/flows", values, { page: String(n) }),
+      mapLink: linkWith("/flows/map", values, {}),
+      flash: done === "deleted" ? "Data flow removed" : undefined,
+    });
+  });
+
+  app.get("/flows/map", { config: { policy: signedIn } }, async (request, reply) => {
+    const { values, filter } = readFilters(request.query as Record<string, unknown>);
+    const [{ flows: list, truncated }, items] = await Promise.all([
+      flows.forMap(filter),
+      filterItems(values),
+    ]);
+    const focus = values.service ? items.serviceNames[values.service] : undefined;
+    const map = layoutFlows(list, { focusServiceName: focus });
+    return reply.render("assets/flows/views/map.njk", {
+      pageTitle: "Map of data flows",
+      values,
+      items,
+      map,
+      flows: list.slice(0, TABLE_LIMIT),
+      total: list.length,
+      truncated,
+      focus,
+      atRiskCount: list.filter((f) => f.risks.length).length,
+      labels: LABELS,
+      listLink: linkWith("/flows", values, {}),
+    });
+  });
+
+  app.get("/flows/at-risk", { config: { policy: signedIn } }, async (request, reply) => {
+    const page = queryPage((request.query as Record<string, unknown>).page);
+    const result = await flows.list({ atRisk: true, page, pageSize: 50 });
+    return reply.render("assets/flows/views/at-risk.njk", {
+      pageTitle: "Transfers at risk",
+      result,
+      labels: LABELS,
+      pageLink: (n: number) => `/flows/at-risk?page=${n}`,
+    });
+  });
+
+  async function renderForm(
+    reply: FastifyReply,
+    mode: "new" | "edit",
+    values: Record<string, unknown>,
+    flow?: Flow,
+    errors?: FormErrors,
+  ) {
+    const choices = await loadChoices(services);
+    const title = mode === "new" ? "Add a data flow" : `Change ${flow?.reference} ${flow?.name}`;
+    return reply.code(errors ? 400 : 200).render("assets/processing/views/form.njk", {
+      pageTitle: title,
+      title,
+      errors,
+      values,
+      model: formModel(FLOW_FIELDS, values, errors, choices),
+      action: mode === "new" ? "/flows" : `/flows/${flow?.id}`,
+      cancel: mode === "new" ? "/flows" : `/flows/${flow?.id}`,
+      submit: mode === "new" ? "Add data flow" : "Save changes",
+    });
+  }
+
+  app.get("/flows/new", { config: { policy: signedIn } }, async (request, reply) => {
+    if (!flows.canCreate(request.user))
+      throw forbidden("Only asset owners and the information governance team can add data flows.");
+    const asset = queryText((request.query as Record<string, unknown>).asset, 40);
+    return renderForm(
+      reply,
+      "new",
+      formValues(FLOW_FIELDS, asset ? { fromKind: "asset", fromAssetReference: asset } : {}),
+    );
+  });
+
+  app.post("/flows", { config: { policy: signedIn } }, async (request, reply) => {
+    if (!flows.canCreate(request.user))
+      throw forbidden("Only asset owners and the information governance team can add data flows.");
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    try {
+      const flow = await flows.create(request.audit, body);
+      return reply.redirect(`/flows/${flow.id}?done=created`, 303);
+    } catch (err) {
+      if (err instanceof RegisterInputError)
+        return renderForm(reply, "new", body, undefined, err.formErrors);
+      throw err;
+    }
+  });
+
+  app.get("/flows/:id", { config: { policy: signedIn } }, async (request, reply) => {
+    const flow = await load(request);
+    const [history, canEdit] = await Promise.all([
+      services.audit.search({ entityType: "data-flow", entityId: flow.id, limit: 50 }),
+      flows.canEdit(request.user, flow),
+    ]);
+    const done = queryText((request.query as Record<string, unknown>).done);
+    const overrides = {
+      fromAssetReference: flow.fromKind === "asset" ? flow.fromLabel : "",
+      toAssetReference: flow.toKind === "asset" ? flow.toLabel : "",
+    };
+    return reply.render("assets/flows/views/flow.njk", {
+      pageTitle: `${flow.reference} ${flow.name}`,
+      flow,
+      summary: summaryModel(
+        FLOW_FIELDS,
+        flow as unknown as Record<string, unknown>,
+        {
+          serviceAreas: {
+            ...(flow.fromServiceAreaId
+              ? { [flow.fromServiceAreaId]: flow.fromServiceName ?? "" }
+              : {}),
+            ...(flow.toServiceAreaId ? { [flow.toServiceAreaId]: flow.toServiceName ?? "" } : {}),
+          },
+        },
+        overrides,
+      ),
+      history: history.events,
+      canEdit,
+      flash:
+        done === "created" ? "Data flow added" : done === "saved" ? "Changes saved" : undefined,
+    });
+  });
+
+  async function mayEdit(request: FastifyRequest, flow: Flow) {
+    if (!(await flows.canEdit(request.user, flow)))
+      throw forbidden(
+        "Only the owners of the assets at either end and the information governance team can change this flow.",
+      );
+  }
+
+  app.get("/flows/:id/edit", { config: { policy: signedIn } }, async (request, reply) => {
+    const flow = await load(request);
+    await mayEdit(request, flow);
+    return renderForm(
+      reply,
+      "edit",
+      formValues(FLOW_FIELDS, flow as unknown as Record<string, unknown>),
+      flow,
+    );
+  });
+
+  app.post("/flows/:id", { config: { policy: signedIn } }, async (request, reply) => {
+    const flow = await load(request);
+    await mayEdit(request, flow);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    try {
+      await flows.update(request.audit, flow.id, body);
+      return reply.redirect(`/flows/${flow.id}?done=saved`, 303);
+    } catch (err) {
+      if (err instanceof RegisterInputError)
+        return renderForm(reply, "edit", body, flow, err.formErrors);
+      if (err instanceof RegisterConflictError) throw notFound("data flow");
+      throw err;
+    }
+  });
+
+  app.post("/flows/:id/delete", { config: { policy: signedIn } }, async (request, reply) => {
+    const flow = await load(request);
+    await mayEdit(request, flow);
+    await flows.remove(request.audit, flow.id);
+    return reply.redirect("/flows?done=deleted", 303);
+  });
+}
