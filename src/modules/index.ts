@@ -7,6 +7,7 @@ import { apiRoutes } from "./api/routes.ts";
 import { assetsNavigation, assetsRoutes } from "./assets/module.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { homeRoutes } from "./home/routes.ts";
+import { obligationsNavigation, obligationsRoutes } from "./obligations/routes.ts";
 import { organisationRoutes } from "./organisation/routes.ts";
 import { requestsRoutes } from "./requests/routes.ts";
 
@@ -26,5 +27,6 @@ export const modules: StewardModule[] = [
   { name: "organisation", routes: organisationRoutes },
   { name: "requests", routes: requestsRoutes },
   { name: "assets", routes: assetsRoutes, navigation: assetsNavigation },
+  { name: "obligations", routes: obligationsRoutes, navigation: obligationsNavigation },
   { name: "api", routes: apiRoutes },
 ];

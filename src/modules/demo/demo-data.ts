@@ -2,6 +2,7 @@ import type { AuditContext } from "../../platform/audit/audit-service.ts";
 import { generatePassword } from "../../platform/auth/passwords.ts";
 import type { Role } from "../../platform/auth/roles.ts";
 import type { Services } from "../../platform/services.ts";
+import { loadObligationsDemo } from "../obligations/demo.ts";
 import type { GovernanceRole } from "../organisation/organisation-service.ts";
 
 /**
@@ -154,6 +155,7 @@ export async function loadDemoData(services: Services, ctx: AuditContext): Promi
       password: adminPassword,
       roles: ["administrator"],
     });
+  await loadObligationsDemo(services, ctx);
   await services.settings.set("demo.loaded", { at: new Date().toISOString() });
   return { adminEmail, adminPassword };
 }
