@@ -18,6 +18,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   restore: () => import("./commands/restore.ts"),
   deadline: () => import("./commands/deadline.ts"),
   match: () => import("./commands/match.ts"),
+  assets: () => import("./commands/assets.ts"),
 };
 
 async function usage(): Promise<string> {

@@ -130,7 +130,12 @@ function readCsv(data: Buffer): ReadSheets {
   }
   let rows: string[][];
   try {
-    rows = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true });
+    rows = parse(text, {
+      bom: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+    });
   } catch (err) {
     const line = (err as { lines?: number }).lines;
     throw new SpreadsheetError(

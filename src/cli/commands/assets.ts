@@ -1,0 +1,147 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { basename } from "node:path";
+import { ASSET_FIELDS } from "../../modules/assets/asset-fields.ts";
+import { RegisterConflictError } from "../../modules/assets/errors.ts";
+import { readSpreadsheet, SpreadsheetError } from "../../modules/assets/spreadsheet/read.ts";
+import {
+  loadLookups,
+  prepareImport,
+  proposeMapping,
+  registerCsv,
+  registerXlsx,
+} from "../../modules/assets/spreadsheet/register-sheet.ts";
+import { openRuntime } from "../../platform/runtime.ts";
+import { cliActor, guard, parse, UsageError } from "../args.ts";
+
+export const summary = "Import or export the information asset register (XLSX or CSV)";
+export const help = `Usage:
+  steward assets import FILE [--map mapping.json] [--dry-run]
+  steward assets export FILE            (.xlsx or .csv, decided by the name)
+
+import reads an XLSX or CSV register, matches its headings to the register's fields, checks every
+row and adds all the rows in one transaction, or none if any row has a problem. --map gives a JSON
+object from the sheet's headings to field names ("" or null to skip a column); without it Steward
+proposes one and prints it, so it can be saved, corrected and passed back. --dry-run checks only.
+
+Field names: ${ASSET_FIELDS.map((f) => f.name).join(", ")}.
+Exit codes: 0 imported (or checked), 1 problems in the file, 2 wrong usage.`;
+
+export function run(args: string[]): Promise<number> {
+  return guard(async () => {
+    const [sub, ...rest] = args;
+    const opts = parse(rest, { map: { type: "string" }, "dry-run": { type: "boolean" } });
+    const file = opts.positionals[0];
+    if (!["import", "export"].includes(sub ?? "") || !file)
+      throw new UsageError("usage: steward assets import|export FILE (see --help)");
+    if (sub === "export") {
+      if (!/\.(xlsx|csv)$/i.test(file))
+        throw new UsageError("the export file's name must end .xlsx or .csv");
+      const rt = await openRuntime();
+      try {
+        const data = /\.csv$/i.test(file)
+          ? await registerCsv(rt.services)
+          : await registerXlsx(rt.services);
+        await writeFile(file, data);
+        console.log(`Wrote the register to ${file}`);
+        return 0;
+      } finally {
+        await rt.close();
+      }
+    }
+
+    let data: Buffer;
+    try {
+      data = await readFile(file);
+    } catch {
+      throw new UsageError(`cannot read ${file}`);
+    }
+    let read: Awaited<ReturnType<typeof readSpreadsheet>>;
+    try {
+      read = await readSpreadsheet(data, file);
+    } catch (err) {
+      if (err instanceof SpreadsheetError) {
+        console.error(`steward: ${err.message}`);
+        return 1;
+      }
+      throw err;
+    }
+    let mapping = proposeMapping(read.main.headings);
+    if (opts.values.map) {
+      let given: unknown;
+      try {
+        given = JSON.parse(await readFile(opts.values.map, "utf8"));
+      } catch {
+        throw new UsageError(`${opts.values.map} is not a readable JSON file`);
+      }
+      if (!given || typeof given !== "object" || Array.isArray(given))
+        throw new UsageError("the mapping must be a JSON object from headings to field names");
+      const names = new Set(ASSET_FIELDS.map((f) => f.name));
+      mapping = Object.fromEntries(read.main.headings.map((h) => [h, ""]));
+      for (const [heading, field] of Object.entries(given as Record<string, unknown>)) {
+        if (!(heading in mapping)) throw new UsageError(`the sheet has no heading "${heading}"`);
+        if (field !== null && field !== "" && (typeof field !== "string" || !names.has(field)))
+          throw new UsageError(`"${String(field)}" is not a field name (see --help)`);
+        mapping[heading] = (field as string | null) ?? "";
+      }
+    } else {
+      console.log("Proposed mapping (save it, correct it and pass it back with --map):");
+      console.log(JSON.stringify(mapping, null, 2));
+    }
+    if (!Object.values(mapping).includes("name")) {
+      console.error("steward: no column is matched to the asset's name; give a mapping with --map");
+      return 1;
+    }
+    const rt = await openRuntime();
+    try {
+      const prepared = prepareImport(
+        read.main,
+        mapping,
+        await loadLookups(rt.services),
+        read.risks,
+      );
+      console.log(
+        `${prepared.rows.length} assets, ${prepared.risks.length} risks in ${basename(file)}`,
+      );
+      for (const o of prepared.unknownOwners)
+        console.log(`Owner with no account: ${o.name} (rows ${o.rows.join(", ")}): kept as a name`);
+      if (prepared.problemCount) {
+        for (const r of prepared.rows.filter((x) => x.problems.length).slice(0, 100))
+          console.error(`row ${r.row}: ${r.problems.join("; ")}`);
+        for (const r of prepared.risks.filter((x) => x.problems.length).slice(0, 100))
+          console.error(`Risks row ${r.row}: ${r.problems.join("; ")}`);
+        console.error(
+          `steward: ${prepared.problemCount} problems in ${prepared.rowsWithProblems} rows; nothing imported`,
+        );
+        return 1;
+      }
+      if (opts.values["dry-run"]) {
+        console.log("No problems found. Dry run: nothing imported.");
+        return 0;
+      }
+      try {
+        const result = await rt.services.assets.importAssets(
+          cliActor,
+          prepared.rows.map((r) => ({
+            input: r.input as NonNullable<typeof r.input>,
+            ownerPending: r.ownerPending,
+            administratorPending: r.administratorPending,
+          })),
+          prepared.risks,
+          { filename: basename(file) },
+        );
+        console.log(
+          `Imported ${result.created} assets and ${result.risks} risks (${result.importId}).`,
+        );
+        return 0;
+      } catch (err) {
+        if (err instanceof RegisterConflictError) {
+          console.error(`steward: nothing imported: ${err.message}`);
+          return 1;
+        }
+        throw err;
+      }
+    } finally {
+      await rt.close();
+    }
+  });
+}
