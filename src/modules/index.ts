@@ -8,6 +8,7 @@ import { assetsNavigation, assetsRoutes } from "./assets/module.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { homeRoutes } from "./home/routes.ts";
 import { obligationsNavigation, obligationsRoutes } from "./obligations/routes.ts";
+import { openDataEditors, openDataRoutes } from "./opendata/routes.ts";
 import { organisationRoutes } from "./organisation/routes.ts";
 import { requestsRoutes } from "./requests/routes.ts";
 
@@ -28,5 +29,10 @@ export const modules: StewardModule[] = [
   { name: "requests", routes: requestsRoutes },
   { name: "assets", routes: assetsRoutes, navigation: assetsNavigation },
   { name: "obligations", routes: obligationsRoutes, navigation: obligationsNavigation },
+  {
+    name: "opendata",
+    routes: openDataRoutes,
+    navigation: [{ text: "Open data", href: "/staff/open-data", policy: openDataEditors }],
+  },
   { name: "api", routes: apiRoutes },
 ];

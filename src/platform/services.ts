@@ -3,6 +3,7 @@ import { AssetsService } from "../modules/assets/assets-service.ts";
 import { FlowsService } from "../modules/assets/flows/flows-service.ts";
 import { ProcessingService } from "../modules/assets/processing/processing-service.ts";
 import { createObligationsServices } from "../modules/obligations/obligations-services.ts";
+import { OpenDataService } from "../modules/opendata/opendata-service.ts";
 import { OrganisationService } from "../modules/organisation/organisation-service.ts";
 import { AuditService, systemActor } from "./audit/audit-service.ts";
 import { ApiTokensService } from "./auth/api-tokens-service.ts";
@@ -55,6 +56,21 @@ export function createServices(
   );
   jobs.every("assets.review-reminders", 6 * 3600);
 
+  const opendata = new OpenDataService(db, audit, {
+    dataDir: config.dataDir,
+    jobs,
+    mail,
+    organisation,
+    igTeamEmail: config.IG_TEAM_EMAIL,
+    assets,
+  });
+  jobs.define("opendata.check", async (payload, progress) => {
+    const v = await opendata.checkVersion(String(payload.versionId), progress);
+    return { gate: v.gate, rows: v.rowCount };
+  });
+  jobs.define("opendata.reminders", async () => opendata.sendReminders());
+  jobs.every("opendata.reminders", 6 * 3600);
+
   return {
     config,
     database,
@@ -71,6 +87,7 @@ export function createServices(
     assets,
     processing,
     flows,
+    opendata,
     ...obligations,
   };
 }

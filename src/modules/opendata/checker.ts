@@ -1,0 +1,424 @@
+import { DuckDBInstance } from "@duckdb/node-api";
+import { mask, rulesForColumn } from "./screen.ts";
+import {
+  checksFor,
+  duckType,
+  headerKey,
+  ident,
+  literal,
+  type SchemaField,
+  type TableSchema,
+  typedSql,
+  valueSql,
+} from "./table-schema.ts";
+
+/** One problem in one cell: the line in the file (the header is line 1), the column and what is wrong. */
+export interface Problem {
+  row: number;
+  column: string;
+  code: string;
+  message: string;
+  value: string;
+}
+
+export interface Finding {
+  rule: string;
+  label: string;
+  advice: string;
+  column?: string;
+  /** Rows (or values, for text files) that matched. */
+  count: number;
+  examples: { row?: number; value: string }[];
+}
+
+export interface CheckReport {
+  kind: "tabular" | "document";
+  rows: number;
+  rowsPassing: number;
+  schema?: TableSchema;
+  schemaInferred: boolean;
+  missingColumns: string[];
+  extraColumns: string[];
+  errorCounts: { column: string; code: string; message: string; count: number }[];
+  errorTotal: number;
+  errors: Problem[];
+  findings: Finding[];
+  /** Could not be read at all: the reason, in plain words. */
+  unreadable?: string;
+  valid: boolean;
+  summary: string;
+  seconds: number;
+}
+
+export interface CheckOptions {
+  csvPath: string;
+  schema?: TableSchema;
+  /** Write the typed, queryable Parquet file here when the file is valid. */
+  parquetPath?: string;
+  tempDir?: string;
+  threads?: number;
+  memoryLimit?: string;
+  progress?: (percent: number, message: string) => Promise<void> | void;
+  /** Problems listed in full per check (all are counted). */
+  sampleLimit?: number;
+}
+
+export type Conn = Awaited<ReturnType<DuckDBInstance["connect"]>>;
+
+export async function queryRows(conn: Conn, sql: string): Promise<Record<string, unknown>[]> {
+  const reader = await conn.runAndReadAll(sql);
+  return reader.getRowObjectsJS() as Record<string, unknown>[];
+}
+
+const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+
+/** DuckDB with the limits every open-data job shares: two threads, bounded memory, spill to disk. */
+export async function openDuck(
+  options: { threads?: number; memoryLimit?: string; tempDir?: string } = {},
+): Promise<DuckDBInstance> {
+  const settings: Record<string, string> = {
+    threads: String(options.threads ?? 2),
+    memory_limit: options.memoryLimit ?? "1500MB",
+  };
+  if (options.tempDir) settings.temp_directory = options.tempDir;
+  return DuckDBInstance.create(":memory:", settings);
+}
+
+function csvSource(path: string, encoding?: string): string {
+  return `read_csv(${literal(path)}, all_varchar = true, header = true, null_padding = true, sample_size = 20480${
+    encoding ? `, encoding = ${literal(encoding)}` : ""
+  })`;
+}
+
+/** Reads the CSV into a table `raw` of text columns; Windows-1252 files (the £ of Excel exports) are retried as Latin-1. */
+async function load(conn: Conn, path: string): Promise<void> {
+  try {
+    await conn.run(`CREATE TABLE raw AS SELECT * FROM ${csvSource(path)}`);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (!/unicode|utf-?8|encoding/i.test(message)) throw err;
+    await conn.run(`CREATE TABLE raw AS SELECT * FROM ${csvSource(path, "latin-1")}`);
+  }
+}
+
+/** Frictionless "infer": the narrowest type every value in the column fits (numbers with leading zeros stay text). */
+async function inferSchema(conn: Conn, columns: string[]): Promise<TableSchema> {
+  const probes: SchemaField[] = [
+    { name: "", type: "integer" },
+    { name: "", type: "number", bareNumber: false, groupChar: "," },
+    { name: "", type: "date", format: "any" },
+  ];
+  const parts = columns.flatMap((c, i) => {
+    const v = valueSql(c);
+    return [
+      `count(${v}) AS n${i}`,
+      `count_if(regexp_matches(${v}, '^0\\d')) AS z${i}`,
+      ...probes.map((p, j) => `count(${typedSql({ ...p, name: c }, v)}) AS p${i}_${j}`),
+    ];
+  });
+  const [stats] = await queryRows(conn, `SELECT ${parts.join(", ")} FROM raw`);
+  return {
+    fields: columns.map((name, i) => {
+      const n = num(stats[`n${i}`]);
+      const zeros = num(stats[`z${i}`]);
+      const fits = (j: number) => n > 0 && num(stats[`p${i}_${j}`]) === n;
+      if (zeros === 0 && fits(0)) return { name, type: "integer" };
+      if (zeros === 0 && fits(1))
+        return { name, type: "number", bareNumber: false, groupChar: "," };
+      if (fits(2)) return { name, type: "date", format: "any" };
+      return { name, type: "string" };
+    }),
+  };
+}
+
+function describe(r: CheckReport): string {
+  if (r.unreadable) return `The file could not be read: ${r.unreadable}`;
+  const parts = [
+    `${r.rowsPassing.toLocaleString("en-GB")} of ${r.rows.toLocaleString("en-GB")} rows pass every check`,
+  ];
+  if (r.missingColumns.length) parts.push(`missing columns: ${r.missingColumns.join(", ")}`);
+  if (r.errorTotal) parts.push(`${r.errorTotal.toLocaleString("en-GB")} problems in cells`);
+  if (r.findings.length)
+    parts.push(
+      `${r.findings.length} possible personal-data finding${r.findings.length === 1 ? "" : "s"} to review`,
+    );
+  else parts.push("no personal data found");
+  return `${parts.join("; ")}.`;
+}
+
+/**
+ * Validates a CSV against its Table Schema (or an inferred one), screens every text column for personal
+ * data, and, when valid, writes a typed Parquet file that the datastore queries. Three scans of the data
+ * in DuckDB: load, one aggregate for every check, and the Parquet copy; screening runs on distinct values.
+ */
+export async function checkTable(options: CheckOptions): Promise<CheckReport> {
+  const started = performance.now();
+  const limit = options.sampleLimit ?? 20;
+  const report: CheckReport = {
+    kind: "tabular",
+    rows: 0,
+    rowsPassing: 0,
+    schemaInferred: !options.schema,
+    missingColumns: [],
+    extraColumns: [],
+    errorCounts: [],
+    errorTotal: 0,
+    errors: [],
+    findings: [],
+    valid: false,
+    summary: "",
+    seconds: 0,
+  };
+  const progress = async (p: number, m: string) => options.progress?.(p, m);
+  const instance = await openDuck(options);
+  const conn = await instance.connect();
+  try {
+    await progress(5, "Reading the file");
+    try {
+      await load(conn, options.csvPath);
+    } catch (err) {
+      report.unreadable = readableCsvError(err);
+      report.summary = describe(report);
+      return report;
+    }
+    const columns = (await queryRows(conn, "DESCRIBE raw")).map((r) => String(r.column_name));
+    if (
+      columns.length === 0 ||
+      columns.every((c) => /^column\d+$/.test(c) && columns.length === 1)
+    ) {
+      report.unreadable = "it has no header row of column names.";
+      report.summary = describe(report);
+      return report;
+    }
+    await progress(30, "Checking values against the schema");
+    const schema = options.schema ?? (await inferSchema(conn, columns));
+    report.schema = schema;
+    const byKey = new Map(columns.map((c) => [headerKey(c), c]));
+    const present: { field: SchemaField; column: string }[] = [];
+    for (const field of schema.fields) {
+      const column = byKey.get(headerKey(field.name));
+      if (column) present.push({ field, column });
+      else report.missingColumns.push(field.name);
+    }
+    const known = new Set(present.map((p) => p.column));
+    report.extraColumns = columns.filter((c) => !known.has(c));
+
+    // One aggregate over the table: every check's failure count and the rows that pass them all.
+    const checks = present.flatMap(({ field, column }) =>
+      checksFor({ ...field, name: column }, schema.missingValues).map((check) => ({
+        ...check,
+        field,
+        column,
+      })),
+    );
+    const aggregates = [
+      "count(*) AS total",
+      checks.length
+        ? `count_if(NOT (${checks.map((c) => c.failSql).join(" OR ")})) AS passing`
+        : "count(*) AS passing",
+      ...checks.map((c, i) => `count_if(${c.failSql}) AS c${i}`),
+    ];
+    const [stats] = await queryRows(conn, `SELECT ${aggregates.join(", ")} FROM raw`);
+    report.rows = num(stats.total);
+    report.rowsPassing = num(stats.passing);
+    for (const [i, c] of checks.entries()) {
+      const count = num(stats[`c${i}`]);
+      if (!count) continue;
+      report.errorCounts.push({ column: c.column, code: c.code, message: c.message, count });
+      report.errorTotal += count;
+      const sample = await queryRows(
+        conn,
+        `SELECT rowid + 2 AS line, ${ident(c.column)} AS value FROM raw WHERE ${c.failSql} ORDER BY rowid LIMIT ${limit}`,
+      );
+      for (const s of sample)
+        report.errors.push({
+          row: num(s.line),
+          column: c.column,
+          code: c.code,
+          message: `${c.column} ${c.message}`,
+          value: String(s.value ?? ""),
+        });
+    }
+    for (const { field, column } of present) {
+      if (!field.constraints?.unique) continue;
+      const v = valueSql(column, schema.missingValues);
+      const dupes = await queryRows(
+        conn,
+        `SELECT ${v} AS value, list(rowid + 2 ORDER BY rowid)[2] AS line, count(*) AS n FROM raw WHERE ${v} IS NOT NULL GROUP BY ALL HAVING count(*) > 1 ORDER BY line LIMIT ${limit}`,
+      );
+      if (!dupes.length) continue;
+      const [dupStats] = await queryRows(
+        conn,
+        `SELECT count(${v}) - count(DISTINCT ${v}) AS n FROM raw`,
+      );
+      const count = num(dupStats.n);
+      report.errorCounts.push({
+        column,
+        code: "unique",
+        message: "repeats a value that must be unique",
+        count,
+      });
+      report.errorTotal += count;
+      report.rowsPassing = Math.max(0, report.rowsPassing - count);
+      for (const d of dupes)
+        report.errors.push({
+          row: num(d.line),
+          column,
+          code: "unique",
+          message: `${column} repeats a value that must be unique`,
+          value: String(d.value ?? ""),
+        });
+    }
+
+    await progress(55, "Screening for personal data");
+    report.findings = await screenColumns(conn, columns, present);
+
+    report.valid = report.missingColumns.length === 0 && report.errorTotal === 0 && report.rows > 0;
+    if (report.rows === 0) report.unreadable = "it has a header but no rows of data.";
+    if (report.valid && options.parquetPath) {
+      await progress(75, "Making the data queryable");
+      const fieldFor = new Map(present.map((p) => [p.column, p.field]));
+      const select = [
+        "rowid + 1 AS _id",
+        ...columns.map((c) => {
+          const f = fieldFor.get(c);
+          const name = ident(f?.name ?? c);
+          if (!f) return `${valueSql(c)} AS ${name}`;
+          return `CAST(${typedSql({ ...f, name: c }, valueSql(c, schema.missingValues))} AS ${duckType(f)}) AS ${name}`;
+        }),
+      ];
+      await conn.run(
+        `COPY (SELECT ${select.join(", ")} FROM raw ORDER BY rowid) TO ${literal(options.parquetPath)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`,
+      );
+    }
+    report.summary = describe(report);
+    return report;
+  } finally {
+    report.seconds = Math.round((performance.now() - started) / 10) / 100;
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+/**
+ * Screens text columns on their distinct values (a spend file has far fewer payees than rows), then
+ * counts the rows behind each finding and fetches a few line numbers as examples.
+ */
+async function screenColumns(
+  conn: Conn,
+  columns: string[],
+  present: { field: SchemaField; column: string }[],
+): Promise<Finding[]> {
+  const typedColumns = new Set(
+    present.filter((p) => p.field.type !== "string").map((p) => p.column),
+  );
+  const findings: Finding[] = [];
+  const personColumns: string[] = [];
+  const postcodeColumns: { column: string; count: number; examples: Finding["examples"] }[] = [];
+  for (const column of columns) {
+    const rules = rulesForColumn(column).filter(
+      (r) => !typedColumns.has(column) || r.id === "date-of-birth" || r.id === "nhs-number",
+    );
+    if (!rules.length) continue;
+    const v = `${valueSql(column)}`;
+    const distinct = `(SELECT ${v} AS v, count(*) AS n FROM raw WHERE ${v} IS NOT NULL GROUP BY 1)`;
+    const aggs = rules.map(
+      (r, i) =>
+        `sum(n) FILTER (WHERE ${r.sql("v")}) AS r${i}, arg_max(v, ${r.sql("v")}::INT) FILTER (WHERE ${r.sql("v")}) AS e${i}`,
+    );
+    const extra = rules.some((r) => r.id === "nhs-number")
+      ? ", sum(n) FILTER (WHERE regexp_full_match(v, '\\d{3}[\\s-]?\\d{3}[\\s-]?\\d{4}')) AS tenDigits"
+      : "";
+    const [stats] = await queryRows(conn, `SELECT ${aggs.join(", ")}${extra} FROM ${distinct}`);
+    for (const [i, rule] of rules.entries()) {
+      const count = num(stats[`r${i}`]);
+      if (!count) continue;
+      if (
+        rule.id === "nhs-number" &&
+        !rule.columnHint?.test(column) &&
+        count / Math.max(1, num(stats.tenDigits)) < 0.5
+      )
+        continue;
+      const sample = await queryRows(
+        conn,
+        `SELECT rowid + 2 AS line, ${v} AS value FROM raw WHERE ${rule.sql(v)} ORDER BY rowid LIMIT 5`,
+      );
+      const examples = sample.map((s) => ({
+        row: num(s.line),
+        value: mask(String(s.value ?? "")),
+      }));
+      if (rule.id === "postcode") {
+        postcodeColumns.push({ column, count, examples });
+        continue;
+      }
+      if (rule.id === "person-name") personColumns.push(column);
+      findings.push({
+        rule: rule.id,
+        label: rule.label,
+        advice: rule.advice,
+        column,
+        count,
+        examples,
+      });
+    }
+  }
+  const namedPeople =
+    personColumns.length > 0 ||
+    columns.some((c) => /^(full.?)?name$|surname|forename|first.?name/i.test(c));
+  if (namedPeople) {
+    const postcode = rulesForColumn("").find((r) => r.id === "postcode");
+    for (const p of postcodeColumns)
+      findings.push({
+        rule: "postcode",
+        label: postcode?.label ?? "Postcodes",
+        advice: postcode?.advice ?? "",
+        column: p.column,
+        count: p.count,
+        examples: p.examples,
+      });
+  }
+  return findings;
+}
+
+function readableCsvError(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/unicode|utf/i.test(message))
+    return "it is not in a text encoding we recognise. Save it as CSV UTF-8.";
+  if (/Expected Number of Columns|too many columns|columns/i.test(message)) {
+    const line = /Line: (\d+)/i.exec(message)?.[1];
+    return `a row has more columns than the header${line ? ` (line ${line})` : ""}. Check for unquoted commas.`;
+  }
+  if (/No such file|not exist/i.test(message)) return "the file is missing.";
+  return "it is not a well-formed CSV file. Check it opens in a spreadsheet and save it as CSV.";
+}
+
+/** Screens a text document (JSON, GeoJSON, a CSV rendering of a sheet) line by line with the JavaScript twins of the rules. */
+export function screenText(text: string, rules = rulesForColumn("")): Finding[] {
+  const found = new Map<string, Finding>();
+  const lines = text.split(/\r?\n/);
+  for (const [n, line] of lines.entries()) {
+    // JSON strings one by one, so "name": "…" pairs are judged like a column.
+    const pairs = [...line.matchAll(/"([^"\\]{1,60})"\s*:\s*"((?:[^"\\]|\\.){1,400})"/g)];
+    const candidates = pairs.length
+      ? pairs.map((p) => ({ key: p[1], value: p[2] }))
+      : [{ key: "", value: line }];
+    for (const { key, value } of candidates) {
+      for (const rule of rulesForColumn(key)) {
+        if (!rules.includes(rule) && !rule.requiresHint) continue;
+        if (rule.id === "postcode" || rule.id === "nhs-number") continue;
+        if (!rule.test(value)) continue;
+        const f = found.get(rule.id) ?? {
+          rule: rule.id,
+          label: rule.label,
+          advice: rule.advice,
+          count: 0,
+          examples: [],
+        };
+        f.count++;
+        if (f.examples.length < 5) f.examples.push({ row: n + 1, value: mask(value) });
+        found.set(rule.id, f);
+      }
+    }
+  }
+  return [...found.values()];
+}

@@ -1,0 +1,335 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { publicAccess } from "../../platform/auth/policy.ts";
+import type { Services } from "../../platform/services.ts";
+import { parseFq, searchCatalogue } from "./catalogue-search.ts";
+import { DatastoreError, MAX_ROWS } from "./datastore.ts";
+import { baseUrl, publicRateLimit, sendCached } from "./http-cache.ts";
+import type { Dataset, Resource } from "./opendata-service.ts";
+import { ckanOrganization, ckanPackage, ckanResource, isQueryable } from "./presenters.ts";
+import { LICENCES } from "./vocabulary.ts";
+
+/**
+ * A CKAN-compatible Action API (read-only) at /api/3/action/{name}, so CKAN clients, harvesters and
+ * libraries (ckanapi, data.gov.uk's harvester) work unchanged. Answers use CKAN's envelope
+ * `{help, success, result}`; errors `{help, success: false, error: {__type, message | field: [..]}}` with
+ * CKAN's status codes (400 bad request, 404 not found, 409 validation).
+ */
+class ActionError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: Record<string, unknown>,
+  ) {
+    super(String(error.message ?? error.__type));
+  }
+}
+
+const notFound = (what: string) =>
+  new ActionError(404, { __type: "Not Found Error", message: `Not found: ${what}` });
+const invalid = (field: string, message: string) =>
+  new ActionError(409, { __type: "Validation Error", [field]: [message] });
+
+type Params = Record<string, unknown>;
+
+function str(p: Params, key: string): string | undefined {
+  const v = p[key];
+  if (v === undefined || v === null || v === "") return undefined;
+  return Array.isArray(v) ? String(v[0]) : typeof v === "object" ? JSON.stringify(v) : String(v);
+}
+
+function int(p: Params, key: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  const v = str(p, key);
+  if (v === undefined) return fallback;
+  if (!/^\d+$/.test(v)) throw invalid(key, "Invalid integer");
+  return Math.min(Number(v), max);
+}
+
+function bool(p: Params, key: string, fallback: boolean): boolean {
+  const v = str(p, key);
+  if (v === undefined) return fallback;
+  return ["true", "1", "yes", "True"].includes(v);
+}
+
+/** GET parameters arrive as strings; JSON-looking ones (filters, facet.field) are parsed as CKAN does. */
+function json<T>(p: Params, key: string): T | undefined {
+  const v = p[key];
+  if (v === undefined || v === "") return undefined;
+  if (typeof v !== "string") return v as T;
+  if (!/^\s*[[{]/.test(v)) return undefined;
+  try {
+    return JSON.parse(v) as T;
+  } catch {
+    throw invalid(key, "Cannot parse JSON");
+  }
+}
+
+function findResource(
+  catalogue: Dataset[],
+  id: string | undefined,
+): { dataset: Dataset; resource: Resource } {
+  if (!id) throw invalid("resource_id", "Missing value");
+  for (const dataset of catalogue)
+    for (const resource of dataset.resources) if (resource.id === id) return { dataset, resource };
+  throw notFound("Resource was not found.");
+}
+
+function toCsv(fields: string[], records: Record<string, unknown>[], sep: string): string {
+  const q = (v: unknown) => {
+    const s = v === null || v === undefined ? "" : String(v);
+    return s.includes(sep) || /["\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  };
+  return records.map((r) => fields.map((f) => q(r[f])).join(sep)).join("\n");
+}
+
+export async function ckanRoutes(app: FastifyInstance, services: Services) {
+  const { opendata } = services;
+  const council = services.config.COUNCIL_NAME;
+
+  const actions: Record<string, (p: Params, base: string) => Promise<unknown>> = {
+    async status_show(_p, base) {
+      return {
+        ckan_version: "2.10.4",
+        site_title: `${council} open data`,
+        site_url: base,
+        site_description: "Open data published with Steward",
+        locale_default: "en_GB",
+        error_emails_to: null,
+        extensions: ["datastore", "dcat", "steward"],
+      };
+    },
+    async license_list() {
+      return Object.entries(LICENCES).map(([id, l]) => ({
+        id,
+        title: l.title,
+        url: l.url,
+        status: "active",
+        od_conformance: "approved",
+        osd_conformance: "not reviewed",
+      }));
+    },
+    async package_list(p) {
+      const limit = int(p, "limit", 1000, 1000);
+      const offset = int(p, "offset", 0);
+      return (await opendata.publishedCatalogue())
+        .map((d) => d.slug)
+        .sort()
+        .slice(offset, offset + limit);
+    },
+    async package_show(p, base) {
+      const id = str(p, "id") ?? str(p, "name");
+      if (!id) throw invalid("id", "Missing value");
+      const dataset = await opendata.getPublished(id);
+      if (!dataset) throw notFound("Dataset not found");
+      return ckanPackage(base, dataset, council);
+    },
+    async package_search(p, base) {
+      const facetFields =
+        json<string[]>(p, "facet.field") ??
+        (str(p, "facet.field") ? [str(p, "facet.field") as string] : undefined);
+      const rows = int(p, "rows", 10, 1000);
+      const start = int(p, "start", 0);
+      const result = searchCatalogue(await opendata.publishedCatalogue(), {
+        q: str(p, "q"),
+        filters: parseFq(str(p, "fq")),
+        sort: str(p, "sort"),
+        rows,
+        start,
+        facetFields: bool(p, "facet", true) ? (facetFields ?? []) : [],
+        facetLimit: int(p, "facet.limit", 50, 1000),
+      });
+      return {
+        count: result.count,
+        sort: str(p, "sort") ?? "score desc, metadata_modified desc",
+        facets: result.facets,
+        search_facets: result.searchFacets,
+        results: result.results.map((d) => ckanPackage(base, d, council)),
+      };
+    },
+    async organization_list(p) {
+      const publishers = (await opendata.publishers()).filter((o) => o.datasetCount > 0);
+      const limit = int(p, "limit", 1000, 1000);
+      const offset = int(p, "offset", 0);
+      const list = publishers
+        .sort((a, b) => a.slug.localeCompare(b.slug))
+        .slice(offset, offset + limit);
+      if (!bool(p, "all_fields", false)) return list.map((o) => o.slug);
+      return list.map((o) => ({
+        ...ckanOrganization(
+          { serviceAreaId: o.id, serviceAreaName: o.name, createdAt: new Date(0) },
+          council,
+        ),
+        display_name: o.name,
+        package_count: o.datasetCount,
+      }));
+    },
+    async organization_show(p, base) {
+      const id = str(p, "id");
+      if (!id) throw invalid("id", "Missing value");
+      const org = (await opendata.publishers()).find((o) => o.id === id || o.slug === id);
+      if (!org) throw notFound("Organization not found");
+      const datasets = (await opendata.publishedCatalogue()).filter(
+        (d) => d.serviceAreaId === org.id,
+      );
+      return {
+        ...ckanOrganization(
+          { serviceAreaId: org.id, serviceAreaName: org.name, createdAt: new Date(0) },
+          council,
+        ),
+        display_name: org.name,
+        package_count: datasets.length,
+        ...(bool(p, "include_datasets", false)
+          ? { packages: datasets.map((d) => ckanPackage(base, d, council)) }
+          : {}),
+      };
+    },
+    async resource_show(p, base) {
+      const { dataset, resource } = findResource(await opendata.publishedCatalogue(), str(p, "id"));
+      return ckanResource(base, dataset, resource);
+    },
+    async datastore_search(p) {
+      const { resource } = findResource(
+        await opendata.publishedCatalogue(),
+        str(p, "resource_id") ?? str(p, "id"),
+      );
+      if (!isQueryable(resource) || !resource.published)
+        throw notFound(`Resource "${resource.id}" was not found in the datastore.`);
+      const limit = int(p, "limit", 100, MAX_ROWS);
+      const offset = int(p, "offset", 0);
+      const fieldsParam = p.fields;
+      const fields = Array.isArray(fieldsParam)
+        ? fieldsParam.map(String)
+        : typeof fieldsParam === "string" && fieldsParam
+          ? (json<string[]>(p, "fields") ?? fieldsParam.split(",").map((f) => f.trim()))
+          : undefined;
+      const qJson = json<Record<string, string>>(p, "q");
+      const format = str(p, "records_format") ?? "objects";
+      if (!["objects", "lists", "csv", "tsv"].includes(format))
+        throw invalid("records_format", "Must be one of objects, lists, csv, tsv");
+      const filters = json<Record<string, unknown>>(p, "filters");
+      if (p.filters !== undefined && (filters === undefined || Array.isArray(filters)))
+        throw invalid("filters", "Must be a JSON object");
+      const result = await opendata.datastore.search(opendata.parquetPath(resource.published), {
+        filters,
+        q: qJson ?? str(p, "q"),
+        fields,
+        sort: str(p, "sort"),
+        limit,
+        offset,
+        includeTotal: bool(p, "include_total", true),
+        distinct: bool(p, "distinct", false),
+      });
+      const names = result.fields.map((f) => f.id);
+      const records =
+        format === "lists"
+          ? result.records.map((r) => names.map((n) => r[n]))
+          : format === "csv" || format === "tsv"
+            ? toCsv(names, result.records, format === "csv" ? "," : "\t")
+            : result.records;
+      const link = (o: number) => {
+        const q = new URLSearchParams({
+          resource_id: resource.id,
+          ...(o ? { offset: String(o) } : {}),
+        });
+        return `/api/3/action/datastore_search?${q}`;
+      };
+      return {
+        include_total: result.total !== undefined,
+        resource_id: resource.id,
+        fields: result.fields,
+        records_format: format,
+        records,
+        limit,
+        ...(offset ? { offset } : {}),
+        _links: { start: link(0), next: link(offset + limit) },
+        ...(result.total !== undefined ? { total: result.total, total_was_estimated: false } : {}),
+      };
+    },
+    async datastore_search_sql(p) {
+      const statement = str(p, "sql");
+      if (!statement) throw invalid("sql", "Missing value");
+      const tables = new Map<string, string>();
+      for (const d of await opendata.publishedCatalogue())
+        for (const r of d.resources)
+          if (isQueryable(r) && r.published) tables.set(r.id, opendata.parquetPath(r.published));
+      const result = await opendata.datastore.sql(statement, tables, { timeoutMs: 5000 });
+      return {
+        sql: statement,
+        records: result.records,
+        fields: result.fields,
+        records_format: "objects",
+      };
+    },
+  };
+
+  const handle = async (request: FastifyRequest, reply: FastifyReply) => {
+    const name = (request.params as { name: string }).name;
+    const base = baseUrl(request);
+    const help = `${base}/api/3/action/help_show?name=${encodeURIComponent(name)}`;
+    const action = actions[name];
+    const fail = (status: number, error: Record<string, unknown>) =>
+      reply
+        .code(status)
+        .header("access-control-allow-origin", "*")
+        .type("application/json; charset=utf-8")
+        .send({ help, success: false, error });
+    if (!action)
+      return fail(400, {
+        __type: "Bad request",
+        message: `Bad request - Action name not known: ${name}`,
+      });
+    const params: Params =
+      request.method === "POST"
+        ? request.body && typeof request.body === "object"
+          ? (request.body as Params)
+          : {}
+        : (request.query as Params);
+    try {
+      const result = await action(params, base);
+      const body = JSON.stringify({ help, success: true, result });
+      return sendCached(request, reply, body, "application/json; charset=utf-8", 60);
+    } catch (err) {
+      if (err instanceof ActionError) return fail(err.status, err.error);
+      if (err instanceof DatastoreError)
+        return fail(409, {
+          __type: "Validation Error",
+          [err.field ?? "query"]: [err.message],
+          ...(err.field === "sql" ? { info: { orig: [err.message] } } : {}),
+        });
+      request.log.error({ err }, "CKAN action failed");
+      return fail(500, { __type: "Internal Server Error", message: "Internal Server Error" });
+    }
+  };
+
+  const config = { policy: publicAccess, csrf: false, rateLimit: publicRateLimit };
+  const schema = {
+    summary: "CKAN Action API (read-only)",
+    description: `CKAN-compatible actions: ${Object.keys(actions).join(", ")}. Answers {help, success, result}.`,
+    tags: ["Open data (CKAN)"],
+    params: {
+      type: "object",
+      properties: { name: { type: "string", enum: Object.keys(actions) } },
+    },
+  };
+  app.get(
+    "/api/3/action/:name",
+    {
+      config,
+      schema: { ...schema, params: { type: "object", properties: { name: { type: "string" } } } },
+    },
+    handle,
+  );
+  app.post(
+    "/api/3/action/:name",
+    {
+      config,
+      schema: {
+        ...schema,
+        hide: true,
+        params: { type: "object", properties: { name: { type: "string" } } },
+      },
+    },
+    handle,
+  );
+  app.get("/api/3", { config: { policy: publicAccess }, schema: { hide: true } }, async () => ({
+    version: 3,
+  }));
+}

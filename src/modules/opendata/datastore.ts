@@ -1,0 +1,247 @@
+import type { DuckDBInstance } from "@duckdb/node-api";
+import { type Conn, openDuck, queryRows } from "./checker.ts";
+import { ident, literal } from "./table-schema.ts";
+
+/**
+ * The datastore: tabular resources queried in place from their Parquet files through DuckDB, never loaded
+ * into PostgreSQL. Totals come from Parquet metadata when there is no filter, so they stay fast on millions
+ * of rows. Parameters follow CKAN's `datastore_search`.
+ */
+export interface DatastoreQuery {
+  filters?: Record<string, unknown>;
+  q?: string | Record<string, string>;
+  fields?: string[];
+  sort?: string;
+  limit?: number;
+  offset?: number;
+  includeTotal?: boolean;
+  distinct?: boolean;
+}
+
+export interface DatastoreField {
+  id: string;
+  type: string;
+}
+
+export interface DatastoreResult {
+  fields: DatastoreField[];
+  records: Record<string, unknown>[];
+  total?: number;
+  limit: number;
+  offset: number;
+}
+
+export class DatastoreError extends Error {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export const MAX_ROWS = 32000;
+
+/** CKAN's type names for DuckDB's. */
+function ckanType(duck: string): string {
+  if (/INT/.test(duck)) return "int";
+  if (/DOUBLE|DECIMAL|FLOAT|REAL/.test(duck)) return "numeric";
+  if (duck === "DATE") return "date";
+  if (/TIMESTAMP/.test(duck)) return "timestamp";
+  if (duck === "BOOLEAN") return "bool";
+  return "text";
+}
+
+/** JSON-safe values: BIGINT to number, DATE to YYYY-MM-DD. */
+export function plain(value: unknown): unknown {
+  if (typeof value === "bigint") return Number(value);
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  return value;
+}
+
+export class Datastore {
+  private instance: Promise<DuckDBInstance> | undefined;
+  private readonly schemas = new Map<string, DatastoreField[]>();
+
+  constructor(private readonly options: { threads?: number; memoryLimit?: string } = {}) {}
+
+  private async connect(): Promise<Conn> {
+    this.instance ??= openDuck({
+      threads: this.options.threads ?? 2,
+      memoryLimit: this.options.memoryLimit ?? "1GB",
+    });
+    return (await this.instance).connect();
+  }
+
+  private async withConn<T>(fn: (conn: Conn) => Promise<T>): Promise<T> {
+    const conn = await this.connect();
+    try {
+      return await fn(conn);
+    } finally {
+      conn.closeSync();
+    }
+  }
+
+  async fields(parquetPath: string): Promise<DatastoreField[]> {
+    const cached = this.schemas.get(parquetPath);
+    if (cached) return cached;
+    const fields = await this.withConn(async (conn) =>
+      (await queryRows(conn, `DESCRIBE SELECT * FROM read_parquet(${literal(parquetPath)})`)).map(
+        (r) => ({
+          id: String(r.column_name),
+          type: ckanType(String(r.column_type)),
+        }),
+      ),
+    );
+    this.schemas.set(parquetPath, fields);
+    return fields;
+  }
+
+  async search(parquetPath: string, query: DatastoreQuery): Promise<DatastoreResult> {
+    const fields = await this.fields(parquetPath);
+    const byId = new Map(fields.map((f) => [f.id, f]));
+    const known = (name: string, param: string) => {
+      if (!byId.has(name)) throw new DatastoreError(`field "${name}" not in table`, param);
+      return ident(name);
+    };
+    const where: string[] = [];
+    for (const [name, value] of Object.entries(query.filters ?? {})) {
+      const column = known(name, "filters");
+      const values = (Array.isArray(value) ? value : [value]).map((v) => String(v));
+      const type = byId.get(name)?.type;
+      where.push(
+        `CAST(${column} AS VARCHAR) IN (${values.map((v) => literal(type === "numeric" && /^-?\d+$/.test(v) ? `${v}.0` : v)).join(", ")})`,
+      );
+    }
+    const textColumns = fields.filter((f) => f.type === "text").map((f) => ident(f.id));
+    if (typeof query.q === "string" && query.q.trim()) {
+      const haystack = textColumns.length
+        ? `lower(concat_ws(' ', ${textColumns.join(", ")}))`
+        : "''";
+      for (const word of query.q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 10))
+        where.push(`contains(${haystack}, ${literal(word)})`);
+    } else if (query.q && typeof query.q === "object") {
+      for (const [name, text] of Object.entries(query.q))
+        where.push(
+          `contains(lower(CAST(${known(name, "q")} AS VARCHAR)), ${literal(String(text).toLowerCase())})`,
+        );
+    }
+    const selected = query.fields?.length ? query.fields.map((f) => known(f, "fields")) : ["*"];
+    const order: string[] = [];
+    for (const part of (query.sort ?? "")
+      .split(",")
+      .map((p) => p.trim())
+      .filter(Boolean)) {
+      const m = /^"?([^"]+?)"?(?:\s+(asc|desc))?$/i.exec(part);
+      if (!m) throw new DatastoreError(`cannot sort by "${part}"`, "sort");
+      order.push(`${known(m[1], "sort")} ${(m[2] ?? "asc").toUpperCase()}`);
+    }
+    const limit = Math.max(0, Math.min(query.limit ?? 100, MAX_ROWS));
+    const offset = Math.max(0, query.offset ?? 0);
+    const source = `read_parquet(${literal(parquetPath)})`;
+    const filter = where.length ? ` WHERE ${where.join(" AND ")}` : "";
+    const select = `SELECT ${query.distinct ? "DISTINCT " : ""}${selected.join(", ")} FROM ${source}${filter}${
+      order.length ? ` ORDER BY ${order.join(", ")}` : query.distinct ? "" : " ORDER BY _id"
+    } LIMIT ${limit} OFFSET ${offset}`;
+    return this.withConn(async (conn) => {
+      const records = (await queryRows(conn, select)).map((r) =>
+        Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)])),
+      );
+      let total: number | undefined;
+      if (query.includeTotal !== false) {
+        const countSql =
+          !filter && !query.distinct
+            ? `SELECT sum(num_rows) AS n FROM parquet_file_metadata(${literal(parquetPath)})`
+            : query.distinct
+              ? `SELECT count(*) AS n FROM (SELECT DISTINCT ${selected.join(", ")} FROM ${source}${filter})`
+              : `SELECT count(*) AS n FROM ${source}${filter}`;
+        const [row] = await queryRows(conn, countSql);
+        total = Number(row?.n ?? 0);
+      }
+      const shown = query.fields?.length
+        ? query.fields.map((f) => byId.get(f) as DatastoreField)
+        : fields;
+      return { fields: shown, records, total, limit, offset };
+    });
+  }
+
+  /** Writes the data as JSON (an array of records) or CSV next to the Parquet file; returns the path. */
+  async export(parquetPath: string, outPath: string, format: "json" | "csv"): Promise<string> {
+    await this.withConn((conn) =>
+      conn.run(
+        `COPY (SELECT * EXCLUDE (_id) FROM read_parquet(${literal(parquetPath)}) ORDER BY _id) TO ${literal(outPath)} (FORMAT ${
+          format === "json" ? "json, ARRAY true" : "csv, HEADER true"
+        })`,
+      ),
+    );
+    return outPath;
+  }
+
+  /**
+   * Read-only SQL over published resources, each a view named by its resource id. The query runs in its own
+   * DuckDB with file access switched off except for those Parquet files, the configuration locked, one
+   * SELECT statement only, at most MAX_ROWS rows and a time limit.
+   */
+  async sql(
+    statement: string,
+    tables: Map<string, string>,
+    options: { timeoutMs?: number } = {},
+  ): Promise<{ fields: DatastoreField[]; records: Record<string, unknown>[] }> {
+    const text = statement.trim().replace(/;\s*$/, "");
+    if (!text) throw new DatastoreError("sql is required", "sql");
+    if (text.includes(";")) throw new DatastoreError("Only one SELECT statement is allowed", "sql");
+    const instance = await openDuck({ threads: 1, memoryLimit: "512MB" });
+    const conn = await instance.connect();
+    const timer = setTimeout(() => conn.interrupt(), options.timeoutMs ?? 5000);
+    try {
+      const [check] = await queryRows(
+        conn,
+        `SELECT json_serialize_sql(${literal(text)})::VARCHAR AS j`,
+      );
+      const parsed = JSON.parse(String(check.j)) as {
+        error?: boolean;
+        error_message?: string;
+        statements?: unknown[];
+      };
+      if (parsed.error || parsed.statements?.length !== 1)
+        throw new DatastoreError(
+          /SELECT/i.test(parsed.error_message ?? "")
+            ? "Only SELECT statements are allowed"
+            : `Invalid SQL: ${parsed.error_message ?? ""}`.trim(),
+          "sql",
+        );
+      const referenced = [...tables.keys()].filter((id) => text.includes(id));
+      for (const id of referenced)
+        await conn.run(
+          `CREATE VIEW ${ident(id)} AS SELECT * FROM read_parquet(${literal(tables.get(id) as string)})`,
+        );
+      await conn.run(
+        `SET allowed_paths = [${referenced.map((id) => literal(tables.get(id) as string)).join(", ")}]`,
+      );
+      await conn.run("SET enable_external_access = false");
+      await conn.run("SET lock_configuration = true");
+      const reader = await conn.runAndReadAll(`SELECT * FROM (${text}) AS q LIMIT ${MAX_ROWS}`);
+      const names = reader.columnNames();
+      const types = reader.columnTypes().map((t) => ckanType(String(t).toUpperCase()));
+      const records = (reader.getRowObjectsJS() as Record<string, unknown>[]).map((r) =>
+        Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)])),
+      );
+      return { fields: names.map((id, i) => ({ id, type: types[i] })), records };
+    } catch (err) {
+      if (err instanceof DatastoreError) throw err;
+      const message = err instanceof Error ? err.message : String(err);
+      if (/interrupt/i.test(message))
+        throw new DatastoreError("Query took too long and was stopped", "sql");
+      throw new DatastoreError(message.split("\n")[0].replace(/\/[^\s"']+/g, "…"), "sql");
+    } finally {
+      clearTimeout(timer);
+      conn.closeSync();
+      instance.closeSync();
+    }
+  }
+
+  close(): void {
+    void this.instance?.then((i) => i.closeSync());
+    this.instance = undefined;
+  }
+}

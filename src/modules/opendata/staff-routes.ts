@@ -1,0 +1,534 @@
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { z } from "zod";
+import { anyRole, hasRole } from "../../platform/auth/policy.ts";
+import type { Services } from "../../platform/services.ts";
+import { HttpError } from "../../platform/web/errors.ts";
+import { asArray, type FormErrors, fieldError, parseForm } from "../../platform/web/forms.ts";
+import { readMultipart } from "../../platform/web/uploads.ts";
+import {
+  type Dataset,
+  type DatasetInput,
+  OpenDataInputError,
+  type Redaction,
+} from "./opendata-service.ts";
+import {
+  CODE_TEMPLATES,
+  codeTemplate,
+  councilYear,
+  PUBLICATION_CLASSES,
+} from "./transparency-code.ts";
+import { FORMATS, FREQUENCIES, LICENCES, THEMES } from "./vocabulary.ts";
+
+/** Who may edit the catalogue and upload files; who may decide on personal-data findings. */
+export const editors = anyRole("administrator", "ig-officer", "dpo", "asset-owner", "analyst");
+export const reviewers = anyRole("administrator", "dpo", "ig-officer");
+
+const optional = z
+  .string()
+  .trim()
+  .max(500)
+  .optional()
+  .transform((v) => v || null);
+const optionalDate = z
+  .string()
+  .trim()
+  .optional()
+  .refine(
+    (v) => !v || /^\d{4}-\d{2}-\d{2}$/.test(v),
+    "Enter the date as YYYY-MM-DD, like 2025-03-31",
+  )
+  .transform((v) => v || null);
+
+const datasetForm = z.object({
+  title: z.string().trim().min(1, "Enter a title").max(200),
+  slug: z.string().trim().max(100).optional(),
+  description: z
+    .string()
+    .trim()
+    .min(1, "Describe what the data is and where it comes from")
+    .max(5000),
+  serviceAreaId: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || null),
+  contactName: optional,
+  contactEmail: z
+    .string()
+    .trim()
+    .optional()
+    .refine(
+      (v) => !v || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v),
+      "Enter an email address like opendata@example.gov.uk",
+    )
+    .transform((v) => v || null),
+  themes: z.preprocess(asArray, z.array(z.string())),
+  keywords: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? "")
+        .split(",")
+        .map((k) => k.trim())
+        .filter(Boolean)
+        .slice(0, 30),
+    ),
+  licence: z.string().default("OGL-UK-3.0"),
+  frequency: z.string().min(1, "Choose how often it is updated"),
+  temporalStart: optionalDate,
+  temporalEnd: optionalDate,
+  spatial: optional,
+  sourceAssetId: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || null),
+  publicationClass: z.string().min(1, "Choose a class of the publication scheme"),
+  template: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || null),
+});
+
+const resourceForm = z.object({
+  name: z.string().trim().min(1, "Enter a name for the resource").max(200),
+  description: z.string().trim().max(2000).optional(),
+  format: z.enum(FORMATS, "Choose a format"),
+  linkUrl: z.string().trim().optional(),
+  schemaName: z.string().trim().optional(),
+  period: z.string().trim().max(20).optional(),
+});
+
+const reviewForm = z.object({
+  decision: z.enum(["not-personal-data", "redact"], "Choose what to do"),
+  reason: z
+    .string()
+    .trim()
+    .min(10, "Explain the decision in a sentence (at least 10 characters)")
+    .max(2000),
+  redact: z.preprocess(asArray, z.array(z.string())),
+});
+
+export async function staffOpenDataRoutes(app: FastifyInstance, services: Services) {
+  const { opendata } = services;
+  const edit = { policy: editors };
+
+  async function options(values: Record<string, unknown> = {}) {
+    const mark = (field: string, items: { value: string; text: string }[]) =>
+      items.map((i) => ({ ...i, selected: String(values[field] ?? "") === i.value }));
+    const chosenThemes = asArray(values.themes);
+    const areas = await services.organisation.serviceAreas();
+    const assets = (await services.assets.list({ pageSize: 200 }).catch(() => ({ items: [] })))
+      .items;
+    return {
+      areaItems: mark("serviceAreaId", [
+        { value: "", text: "Choose a service" },
+        ...areas.map((a) => ({ value: a.id, text: a.name })),
+      ]),
+      assetItems: mark("sourceAssetId", [
+        { value: "", text: "Not from the register" },
+        ...assets.map((a) => ({ value: a.id, text: `${a.reference} ${a.name}` })),
+      ]),
+      themeItems: THEMES.map((t) => ({ value: t, text: t, checked: chosenThemes.includes(t) })),
+      licences: mark(
+        "licence",
+        Object.entries(LICENCES).map(([value, l]) => ({ value, text: l.title })),
+      ),
+      frequencies: mark(
+        "frequency",
+        Object.entries(FREQUENCIES).map(([value, f]) => ({ value, text: f.label })),
+      ),
+      classes: mark(
+        "publicationClass",
+        Object.entries(PUBLICATION_CLASSES).map(([value, text]) => ({ value, text })),
+      ),
+      templates: mark("template", [
+        { value: "", text: "Not a Transparency Code dataset" },
+        ...CODE_TEMPLATES.map((t) => ({ value: t.key, text: `${t.title} (${t.frequency})` })),
+      ]),
+      schemas: [
+        { value: "", text: "None: infer the columns" },
+        ...CODE_TEMPLATES.filter((t) => t.schema).map((t) => ({ value: t.key, text: t.title })),
+      ],
+      formats: FORMATS.map((f) => ({
+        value: f,
+        text: f === "LINK" ? "A link to another website" : f,
+      })),
+    };
+  }
+
+  async function loadDataset(id: string): Promise<Dataset> {
+    const d = await opendata.get(id);
+    if (!d) throw new HttpError(404, "No such dataset.");
+    return d;
+  }
+
+  const datasetPage = async (
+    reply: FastifyReply,
+    d: Dataset,
+    extra: Record<string, unknown> = {},
+  ) => {
+    const history = await services.audit.search({
+      entityType: "open-dataset",
+      entityId: d.id,
+      limit: 20,
+    });
+    return reply.render("opendata/views/staff-dataset.njk", {
+      pageTitle: d.title,
+      dataset: d,
+      blockers: opendata.publicationBlockers(d),
+      history: history.events,
+      template: codeTemplate(d.template),
+      ...(await options()),
+      values: {},
+      ...extra,
+    });
+  };
+
+  app.get("/staff/open-data", { config: edit }, async (request, reply) => {
+    const query = request.query as { status?: string; q?: string };
+    const status = ["draft", "private", "published", "withdrawn"].includes(query.status ?? "")
+      ? query.status
+      : undefined;
+    const [datasets, waiting] = await Promise.all([
+      opendata.staffList({ status, q: (query.q ?? "").slice(0, 100) }),
+      opendata.awaitingReview(),
+    ]);
+    return reply.render("opendata/views/staff-list.njk", {
+      pageTitle: "Open data",
+      datasets,
+      waiting,
+      status,
+      q: query.q ?? "",
+    });
+  });
+
+  app.get("/staff/open-data/new", { config: edit }, async (request, reply) => {
+    const template = codeTemplate((request.query as { template?: string }).template);
+    const values: Record<string, unknown> = template
+      ? {
+          title: template.title,
+          description: template.description,
+          frequency: template.frequency,
+          publicationClass: template.publicationClass,
+          themes: [template.theme],
+          template: template.key,
+          licence: "OGL-UK-3.0",
+        }
+      : {
+          licence: "OGL-UK-3.0",
+          frequency: "irregular",
+          publicationClass: "lists-and-registers",
+          themes: [],
+        };
+    return reply.render("opendata/views/staff-dataset-form.njk", {
+      pageTitle: "Add a dataset",
+      action: "/staff/open-data",
+      values,
+      ...(await options(values)),
+    });
+  });
+
+  const saveDataset = async (
+    request: { body: unknown; audit: Parameters<typeof opendata.create>[0] },
+    reply: FastifyReply,
+    id?: string,
+  ) => {
+    const form = parseForm(datasetForm, request.body);
+    const again = async (errors: FormErrors, values: Record<string, unknown>) =>
+      reply.code(400).render("opendata/views/staff-dataset-form.njk", {
+        pageTitle: id ? "Edit the dataset" : "Add a dataset",
+        action: id ? `/staff/open-data/${id}` : "/staff/open-data",
+        errors,
+        values: {
+          ...values,
+          themes: asArray(values.themes),
+          keywords: Array.isArray(values.keywords) ? values.keywords.join(", ") : values.keywords,
+        },
+        ...(await options(values)),
+      });
+    if (!form.ok) return again(form.errors, form.values);
+    try {
+      const input = form.value as DatasetInput;
+      const d = id
+        ? await opendata.update(request.audit, id, input)
+        : await opendata.create(request.audit, input);
+      return reply.redirect(`/staff/open-data/${d.id}?done=${id ? "saved" : "created"}`, 303);
+    } catch (err) {
+      if (err instanceof OpenDataInputError)
+        return again(fieldError(err.field, err.message), form.value);
+      throw err;
+    }
+  };
+
+  app.post("/staff/open-data", { config: edit }, (request, reply) => saveDataset(request, reply));
+
+  app.get("/staff/open-data/:id", { config: edit }, async (request, reply) => {
+    const d = await loadDataset((request.params as { id: string }).id);
+    const done = (request.query as { done?: string }).done;
+    const flashes: Record<string, string> = {
+      created: "Dataset created as a draft. Add a resource and upload its file",
+      saved: "Changes saved",
+      resource: "Resource added. Upload its file",
+      published: "Published. The public pages and the APIs show it now",
+      status: "Status changed",
+    };
+    return datasetPage(reply, d, { flash: done ? flashes[done] : undefined });
+  });
+
+  app.get("/staff/open-data/:id/edit", { config: edit }, async (request, reply) => {
+    const d = await loadDataset((request.params as { id: string }).id);
+    return reply.render("opendata/views/staff-dataset-form.njk", {
+      pageTitle: "Edit the dataset",
+      action: `/staff/open-data/${d.id}`,
+      editing: true,
+      values: { ...d, keywords: d.keywords.join(", ") },
+      ...(await options(d as unknown as Record<string, unknown>)),
+    });
+  });
+
+  app.post("/staff/open-data/:id", { config: edit }, async (request, reply) => {
+    const d = await loadDataset((request.params as { id: string }).id);
+    return saveDataset(request, reply, d.id);
+  });
+
+  app.post("/staff/open-data/:id/resources", { config: edit }, async (request, reply) => {
+    const d = await loadDataset((request.params as { id: string }).id);
+    const form = parseForm(resourceForm, request.body);
+    if (!form.ok)
+      return datasetPage(reply.code(400), d, { errors: form.errors, values: form.values });
+    try {
+      const r = await opendata.addResource(request.audit, d.id, {
+        ...form.value,
+        schemaName:
+          form.value.schemaName ||
+          (form.value.format === "CSV" || form.value.format === "XLSX" ? d.template : null),
+      });
+      return reply.redirect(`/staff/open-data/${d.id}/resources/${r.id}?done=resource`, 303);
+    } catch (err) {
+      if (err instanceof OpenDataInputError)
+        return datasetPage(reply.code(400), d, {
+          errors: fieldError(err.field, err.message),
+          values: form.value,
+        });
+      throw err;
+    }
+  });
+
+  const resourcePage = async (
+    reply: FastifyReply,
+    datasetId: string,
+    resourceId: string,
+    extra: Record<string, unknown> = {},
+  ) => {
+    const d = await loadDataset(datasetId);
+    const r = d.resources.find((x) => x.id === resourceId);
+    if (!r) throw new HttpError(404, "No such resource.");
+    const job =
+      r.latest?.jobId && r.latest.state === "checking"
+        ? await services.jobs.status(r.latest.jobId)
+        : undefined;
+    return reply.render("opendata/views/staff-resource.njk", {
+      pageTitle: `${r.name} – ${d.title}`,
+      dataset: d,
+      resource: r,
+      job,
+      refresh: r.latest?.state === "checking",
+      ...extra,
+    });
+  };
+
+  app.get("/staff/open-data/:id/resources/:rid", { config: edit }, async (request, reply) => {
+    const { id, rid } = request.params as { id: string; rid: string };
+    const done = (request.query as { done?: string }).done;
+    return resourcePage(reply, id, rid, {
+      flash:
+        done === "resource"
+          ? "Resource added. Upload its file"
+          : done === "uploaded"
+            ? "File uploaded and checked"
+            : done === "queued"
+              ? "File uploaded. The checks are running"
+              : undefined,
+    });
+  });
+
+  app.post(
+    "/staff/open-data/:id/resources/:rid/versions",
+    { config: edit },
+    async (request, reply) => {
+      const { id, rid } = request.params as { id: string; rid: string };
+      const form = await readMultipart(request);
+      const file = form.files.find((f) => f.field === "file");
+      const changeNote = String(form.fields.changeNote ?? "").trim();
+      if (!file)
+        return resourcePage(reply.code(400), id, rid, {
+          errors: fieldError("file", "Select a file to upload"),
+          values: { changeNote },
+        });
+      try {
+        const v = await opendata.addVersion(request.audit, rid, {
+          fileName: file.filename,
+          data: file.data,
+          changeNote,
+        });
+        return reply.redirect(
+          `/staff/open-data/${id}/resources/${rid}/versions/${v.id}?done=${v.state === "checking" ? "queued" : "uploaded"}`,
+          303,
+        );
+      } catch (err) {
+        if (err instanceof OpenDataInputError)
+          return resourcePage(reply.code(400), id, rid, {
+            errors: fieldError("file", err.message),
+            values: { changeNote },
+          });
+        throw err;
+      }
+    },
+  );
+
+  const versionPage = async (
+    reply: FastifyReply,
+    params: { id: string; rid: string; vid: string },
+    user: Parameters<typeof hasRole>[0],
+    extra: Record<string, unknown> = {},
+  ) => {
+    const d = await loadDataset(params.id);
+    const r = d.resources.find((x) => x.id === params.rid);
+    const v = r?.versions.find((x) => x.id === params.vid);
+    if (!r || !v) throw new HttpError(404, "No such version.");
+    const job = v.jobId && v.state === "checking" ? await services.jobs.status(v.jobId) : undefined;
+    const columns = [
+      ...new Set((v.report?.findings ?? []).flatMap((f) => (f.column ? [f.column] : []))),
+    ];
+    return reply.render("opendata/views/staff-version.njk", {
+      pageTitle: `Check report: ${r.name} version ${v.version}`,
+      dataset: d,
+      resource: r,
+      version: v,
+      job,
+      refresh: v.state === "checking",
+      canReview: hasRole(user, "dpo", "ig-officer"),
+      redactItems: (v.report?.findings ?? [])
+        .filter((f) => f.column)
+        .flatMap((f) => [
+          {
+            value: `cells:${f.column}:${f.rule}`,
+            text: `Replace the flagged values in ${f.column} with “Redacted personal data”`,
+          },
+          { value: `drop:${f.column}`, text: `Remove the whole column ${f.column}` },
+        ])
+        .filter((item, i, all) => all.findIndex((x) => x.value === item.value) === i),
+      columns,
+      values: {},
+      ...extra,
+    });
+  };
+
+  app.get(
+    "/staff/open-data/:id/resources/:rid/versions/:vid",
+    { config: edit },
+    async (request, reply) => {
+      const done = (request.query as { done?: string }).done;
+      return versionPage(
+        reply,
+        request.params as { id: string; rid: string; vid: string },
+        request.user,
+        {
+          flash:
+            done === "uploaded"
+              ? "File uploaded and checked"
+              : done === "queued"
+                ? "File uploaded. The checks are running; this page updates itself"
+                : done === "cleared"
+                  ? "Decision recorded. The version may now be published"
+                  : undefined,
+        },
+      );
+    },
+  );
+
+  app.post(
+    "/staff/open-data/:id/resources/:rid/versions/:vid/review",
+    { config: { policy: reviewers } },
+    async (request, reply) => {
+      const params = request.params as { id: string; rid: string; vid: string };
+      const form = parseForm(reviewForm, request.body);
+      if (!form.ok)
+        return versionPage(reply.code(400), params, request.user, {
+          errors: form.errors,
+          values: form.values,
+        });
+      try {
+        const redactions: Redaction[] = form.value.redact.map((item) => {
+          const [mode, column, rule] = item.split(":");
+          return { mode: mode === "drop" ? "drop" : "cells", column, rule };
+        });
+        const result =
+          form.value.decision === "not-personal-data"
+            ? await opendata.review(request.audit, params.vid, {
+                kind: "not-personal-data",
+                reason: form.value.reason,
+              })
+            : await opendata.review(request.audit, params.vid, {
+                kind: "redact",
+                reason: form.value.reason,
+                redactions,
+              });
+        return reply.redirect(
+          `/staff/open-data/${params.id}/resources/${params.rid}/versions/${result.id}?done=${result.id === params.vid ? "cleared" : "uploaded"}`,
+          303,
+        );
+      } catch (err) {
+        if (err instanceof OpenDataInputError)
+          return versionPage(reply.code(400), params, request.user, {
+            errors: fieldError(err.field === "redactions" ? "redact" : err.field, err.message),
+            values: form.value,
+          });
+        throw err;
+      }
+    },
+  );
+
+  app.post("/staff/open-data/:id/publish", { config: edit }, async (request, reply) => {
+    const d = await loadDataset((request.params as { id: string }).id);
+    try {
+      await opendata.publish(request.audit, d.id);
+    } catch (err) {
+      if (err instanceof OpenDataInputError)
+        return datasetPage(reply.code(409), d, { errors: fieldError("publish", err.message) });
+      throw err;
+    }
+    return reply.redirect(`/staff/open-data/${d.id}?done=published`, 303);
+  });
+
+  app.post("/staff/open-data/:id/status", { config: edit }, async (request, reply) => {
+    const d = await loadDataset((request.params as { id: string }).id);
+    const status = String((request.body as { status?: string })?.status ?? "");
+    if (!["draft", "private", "withdrawn"].includes(status))
+      throw new HttpError(400, "Choose draft, private or withdrawn.");
+    await opendata.setStatus(request.audit, d.id, status as "draft");
+    return reply.redirect(`/staff/open-data/${d.id}?done=status`, 303);
+  });
+
+  app.get("/staff/open-data/transparency-code", { config: edit }, async (request, reply) => {
+    const current = councilYear(new Date());
+    const year = Number.parseInt((request.query as { year?: string }).year ?? "", 10);
+    const chosen = Number.isFinite(year) && year > 2010 && year <= current + 1 ? year : current;
+    const rows = await opendata.compliance(chosen);
+    const counts: Record<string, number> = {};
+    for (const r of rows) for (const p of r.periods) counts[p.status] = (counts[p.status] ?? 0) + 1;
+    return reply.render("opendata/views/staff-compliance.njk", {
+      pageTitle: "Transparency Code compliance",
+      rows,
+      year: chosen,
+      years: [current - 2, current - 1, current].map((y) => ({
+        value: String(y),
+        text: `${y} to ${y + 1}`,
+        selected: y === chosen,
+      })),
+      counts,
+    });
+  });
+}
