@@ -1,3 +1,4 @@
+import { open } from "node:fs/promises";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { mask, rulesForColumn } from "./screen.ts";
 import {
@@ -190,6 +191,16 @@ export async function checkTable(options: CheckOptions): Promise<CheckReport> {
       report.summary = describe(report);
       return report;
     }
+    const headerCells = await headerWidth(options.csvPath);
+    if (
+      headerCells > 0 &&
+      columns.length > headerCells &&
+      columns.slice(headerCells).every((c) => /^column\d+$/.test(c))
+    ) {
+      report.unreadable = `some rows have more columns (${columns.length}) than the header (${headerCells}). Check for unquoted commas.`;
+      report.summary = describe(report);
+      return report;
+    }
     await progress(30, "Checking values against the schema");
     const schema = options.schema ?? (await inferSchema(conn, columns));
     report.schema = schema;
@@ -378,6 +389,28 @@ async function screenColumns(
       });
   }
   return findings;
+}
+
+/** How many cells the header line has (quoted commas respected). */
+async function headerWidth(path: string): Promise<number> {
+  const handle = await open(path, "r");
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(65536), 0, 65536, 0);
+    const text = buffer
+      .subarray(0, bytesRead)
+      .toString("utf8")
+      .replace(/^\uFEFF/, "");
+    let cells = 1;
+    let quoted = false;
+    for (const ch of text) {
+      if (ch === '"') quoted = !quoted;
+      else if (ch === "," && !quoted) cells++;
+      else if ((ch === "\n" || ch === "\r") && !quoted) return cells;
+    }
+    return bytesRead < 65536 ? cells : 0;
+  } finally {
+    await handle.close();
+  }
 }
 
 function readableCsvError(err: unknown): string {

@@ -1,0 +1,198 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { checkTable, screenText } from "./checker.ts";
+import { isValidNhsNumber, looksLikePerson, SCREEN_RULES } from "./screen.ts";
+import type { TableSchema } from "./table-schema.ts";
+import { CODE_TEMPLATES, periodFor } from "./transparency-code.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "steward-checker-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+function csv(text: string): string {
+  const path = join(dir, `f${n++}.csv`);
+  writeFileSync(path, text);
+  return path;
+}
+const rule = (id: string) => SCREEN_RULES.find((r) => r.id === id) as (typeof SCREEN_RULES)[number];
+
+describe("Table Schema validation", () => {
+  const schema: TableSchema = {
+    fields: [
+      {
+        name: "Ref",
+        type: "string",
+        constraints: { required: true, unique: true, pattern: "T\\d+" },
+      },
+      { name: "Paid", type: "date", format: "any" },
+      {
+        name: "Amount",
+        type: "number",
+        bareNumber: false,
+        groupChar: ",",
+        constraints: { minimum: 0, maximum: 1000000 },
+      },
+      { name: "Count", type: "integer" },
+      { name: "Kind", type: "string", constraints: { enum: ["Quote", "Tender"] } },
+    ],
+  };
+
+  it("accepts UK dates and money with £ and thousands separators", async () => {
+    const path = csv(
+      'Ref,Paid,Amount,Count,Kind\nT1,31/03/2025,"£1,234.50",3,Quote\nT2,2025-03-31,1234.5,4,Tender\nT3,1 April 2025,-£12,,Quote\nT4,01.04.2025,"(£1,000.00)",7,\n',
+    );
+    const r = await checkTable({
+      csvPath: path,
+      schema: {
+        fields: schema.fields.map((f) => (f.name === "Amount" ? { ...f, constraints: {} } : f)),
+      },
+    });
+    assert.equal(r.errorTotal, 0, JSON.stringify(r.errors));
+    assert.equal(r.rowsPassing, 4);
+    assert.equal(r.valid, true);
+  });
+
+  it("names each problem by line and column, and counts rows that pass", async () => {
+    const path = csv(
+      "Ref,Paid,Amount,Count,Kind\nT1,31/03/2025,10,1,Quote\nT1,03/31/2025,abc,1.5,Maybe\nX9,,-5,2,Tender\n,01/01/2025,2000000,3,Quote\n",
+    );
+    const r = await checkTable({ csvPath: path, schema });
+    const has = (line: number, column: string, code: string) =>
+      r.errors.some((e) => e.row === line && e.column === column && e.code === code);
+    assert.ok(has(3, "Paid", "type"), "month-first date is refused");
+    assert.ok(has(3, "Amount", "type"));
+    assert.ok(has(3, "Count", "type"));
+    assert.ok(has(3, "Kind", "enum"));
+    assert.ok(has(4, "Ref", "pattern"));
+    assert.ok(has(4, "Amount", "minimum"));
+    assert.ok(has(5, "Ref", "required"));
+    assert.ok(has(5, "Amount", "maximum"));
+    assert.ok(has(3, "Ref", "unique"));
+    assert.equal(r.rows, 4);
+    assert.equal(r.valid, false);
+    assert.match(r.summary, /of 4 rows pass/);
+  });
+
+  it("reports missing columns, matching headers loosely", async () => {
+    const r = await checkTable({ csvPath: csv("ref,paid date\nT1,01/01/2025\n"), schema });
+    assert.deepEqual(r.missingColumns, ["Paid", "Amount", "Count", "Kind"]);
+    assert.equal(r.valid, false);
+  });
+
+  it("gives a clear message for a file that is not CSV, and for a header with no rows", async () => {
+    const ragged = await checkTable({ csvPath: csv('a,b\n1,2\n3,4,5,6\n"unterminated\n') });
+    assert.ok(ragged.unreadable || !ragged.valid);
+    const empty = await checkTable({ csvPath: csv("a,b\n") });
+    assert.equal(empty.valid, false);
+    assert.match(empty.summary, /no rows/);
+  });
+
+  it("infers a schema when there is none, keeping codes with leading zeros as text", async () => {
+    const r = await checkTable({
+      csvPath: csv('Code,When,Cost\n0123,01/02/2025,"£1,000"\n0456,02/02/2025,12\n'),
+    });
+    assert.deepEqual(
+      r.schema?.fields.map((f) => f.type),
+      ["string", "date", "number"],
+    );
+  });
+
+  it("every Transparency Code template accepts a header that matches it", async () => {
+    for (const t of CODE_TEMPLATES.filter((x) => x.schema)) {
+      const fields = t.schema?.fields ?? [];
+      const r = await checkTable({
+        csvPath: csv(`${fields.map((f) => f.name).join(",")}\n${fields.map(() => "").join(",")}\n`),
+        schema: t.schema,
+      });
+      assert.deepEqual(r.missingColumns, [], t.key);
+    }
+    assert.equal(periodFor(CODE_TEMPLATES[0], 2024, 1).due, "2024-07-31");
+    assert.equal(periodFor(CODE_TEMPLATES[0], 2024, 4).code, "2024-25-Q4");
+  });
+});
+
+describe("personal-data screen", () => {
+  it("finds names of individuals in payee columns but not companies", () => {
+    for (const v of [
+      "Mrs Jane Smith",
+      "Mr J Bloggs",
+      "John Smith",
+      "Smith, Sarah",
+      "Dr Aisha Khan",
+    ])
+      assert.ok(looksLikePerson(v), v);
+    for (const v of [
+      "Acme Supplies Ltd",
+      "Northmoor Leisure Trust",
+      "Marks and Spencer",
+      "British Gas",
+      "Pennine Water Services",
+      "HMRC",
+    ])
+      assert.ok(!looksLikePerson(v), v);
+  });
+
+  it("checks NHS numbers' check digit", () => {
+    assert.ok(isValidNhsNumber("943 476 5919"));
+    assert.ok(isValidNhsNumber("9434765919"));
+    assert.ok(!isValidNhsNumber("9434765918"));
+    assert.ok(!isValidNhsNumber("12345"));
+  });
+
+  it("tells personal email addresses and phone numbers from shared ones", () => {
+    assert.ok(rule("email").test("contact jane.smith@gmail.com please"));
+    assert.ok(!rule("email").test("foi@northmoor.gov.uk"));
+    assert.ok(!rule("email").test("Cost @ £5 each"));
+    assert.ok(rule("phone").test("07700 900123"));
+    assert.ok(rule("phone").test("+44 7700 900123"));
+    assert.ok(!rule("phone").test("T000000123"));
+    assert.ok(rule("ni-number").test("AB 12 34 56 C"));
+    assert.ok(!rule("ni-number").test("GB 12 34 56 A"));
+    assert.ok(rule("bank-details").test("Sort code 12-34-56"));
+  });
+
+  it("screens a table column by column, with masked examples and line numbers", async () => {
+    const path = csv(
+      [
+        "Ref,BeneficiaryName,Notes,NHS Number,Date of birth,Postcode,Amount",
+        "T1,Acme Supplies Ltd,Road salt,,,NM1 1AA,100",
+        "T2,Mrs Jane Smith,Call 07700 900123 or jane@example.com,943 476 5919,01/02/1980,NM2 2BB,200",
+        "T3,Northmoor Leisure Trust,Enquiries to info@northmoor.gov.uk,,,NM3 3CC,300",
+      ].join("\n"),
+    );
+    const r = await checkTable({ csvPath: path });
+    const found = new Map(r.findings.map((f) => [`${f.rule}:${f.column}`, f]));
+    assert.ok(found.has("person-name:BeneficiaryName"));
+    assert.equal(found.get("person-name:BeneficiaryName")?.count, 1);
+    assert.equal(found.get("person-name:BeneficiaryName")?.examples[0].row, 3);
+    assert.doesNotMatch(found.get("person-name:BeneficiaryName")?.examples[0].value ?? "", /Jane/);
+    assert.ok(found.has("email:Notes"));
+    assert.equal(found.get("email:Notes")?.count, 1, "the shared mailbox is not counted");
+    assert.ok(found.has("phone:Notes"));
+    assert.ok(found.has("nhs-number:NHS Number"));
+    assert.ok(found.has("date-of-birth:Date of birth"));
+    assert.ok(found.has("postcode:Postcode"), "postcodes beside names of people");
+  });
+
+  it("does not flag a clean spend file, nor land postcodes without names", async () => {
+    const spend = await checkTable({
+      csvPath: csv(
+        "TransactionNumber,BeneficiaryName,Purpose,Amount\nT1,Acme Supplies Ltd,Salt,100\nT2,Civic IT Solutions Ltd,Licences,200\n1234567890,Moorland Construction plc,Works,300\n",
+      ),
+    });
+    assert.deepEqual(spend.findings, []);
+    const land = await checkTable({
+      csvPath: csv("AssetID,PropertyName,Postcode\nL1,Town Hall,NM1 1AA\nL2,Depot,NM2 2BB\n"),
+    });
+    assert.deepEqual(land.findings, []);
+  });
+
+  it("screens JSON text key by key", () => {
+    const findings = screenText(
+      '[{"supplier":"Mr John Smith","email":"john@gmail.com"},{"supplier":"Acme Ltd","email":"info@acme.co.uk"}]',
+    );
+    assert.deepEqual(findings.map((f) => f.rule).sort(), ["email", "person-name"]);
+  });
+});
