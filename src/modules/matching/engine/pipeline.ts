@@ -300,7 +300,13 @@ export async function runLinkage(job: LinkageJob): Promise<LinkageRun> {
     const records = counts.reduce((a, b) => a + b, 0);
     if (auto && profiles) {
       const byColumn = new Map(profiles.map((p) => [p.column, p]));
-      const choice = await chooseBlockingRules(db, settings, records, byColumn);
+      const choice = await chooseBlockingRules(
+        db,
+        settings,
+        // A link's comparisons grow with the product of the inputs: budget on the larger one.
+        linkType === "link" ? Math.max(...counts) : records,
+        byColumn,
+      );
       if (choice.rules.length === 0)
         throw new MatchInputError(
           "Could not find a blocking rule within budget; pass --settings with your own rules.",
