@@ -3,6 +3,7 @@ import { generatePassword } from "../../platform/auth/passwords.ts";
 import type { Role } from "../../platform/auth/roles.ts";
 import type { Services } from "../../platform/services.ts";
 import { loadObligationsDemo } from "../obligations/demo.ts";
+import { loadOpenDataDemo } from "../opendata/demo.ts";
 import { loadAssetDemo } from "../assets/demo.ts";
 import type { GovernanceRole } from "../organisation/organisation-service.ts";
 
@@ -157,6 +158,7 @@ export async function loadDemoData(services: Services, ctx: AuditContext): Promi
       roles: ["administrator"],
     });
   await loadObligationsDemo(services, ctx);
+  await loadOpenDataDemo(services, ctx);
   await loadAssetDemo(services, ctx);
   await services.settings.set("demo.loaded", { at: new Date().toISOString() });
   return { adminEmail, adminPassword };
