@@ -6,6 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
@@ -93,7 +94,7 @@ for (const mode of (values.modes as string).split(",")) {
       "person_id",
     ]);
     console.log(
-      `| ${mode} | ${records} | ${run.seconds.toFixed(1)} | ${run.peakMb.toFixed(0)} | ${compared} | ${f1Of(evaluation.stdout)} | ${bestOf(evaluation.stdout)} | ${timings} |`,
+      `| ${mode} | ${records} | ${run.seconds.toFixed(1)} | ${run.peakMb.toFixed(0)} | ${compared} | ${f1Of(evaluation.stdout)} | ${bestOf(evaluation.stdout)} | ${load} | ${timings} |`,
     );
   }
 }
