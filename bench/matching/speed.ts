@@ -69,6 +69,7 @@ for (const mode of (values.modes as string).split(",")) {
       mode === "dedupe"
         ? [join(data, "combined.csv")]
         : [join(data, "electoral_register.csv"), join(data, "council_tax.csv")];
+    const load = loadavg()[0].toFixed(1);
     const run = steward([
       mode,
       ...inputs,
