@@ -20,13 +20,20 @@ after(async () => {
 it("demo: Transparency Code datasets pass the gate and are published; one is blocked for review", async () => {
   await loadOpenDataDemo(ctx.services, testActor);
   const published = await ctx.services.opendata.publishedCatalogue();
-  assert.deepEqual(
-    published.map((d) => d.slug).sort(),
-    ["contracts-over-5000", "land-and-buildings", "organisation-chart", "procurement-card-transactions", "spending-over-500"],
-  );
+  assert.deepEqual(published.map((d) => d.slug).sort(), [
+    "contracts-over-5000",
+    "land-and-buildings",
+    "organisation-chart",
+    "procurement-card-transactions",
+    "spending-over-500",
+  ]);
   const spend = published.find((d) => d.slug === "spending-over-500");
   assert.equal(spend?.resources.length, 4);
-  assert.equal(spend?.resources[0].versions.length, 2, "quarter 1 was re-published with a correction");
+  assert.equal(
+    spend?.resources[0].versions.length,
+    2,
+    "quarter 1 was re-published with a correction",
+  );
   const waiting = await ctx.services.opendata.awaitingReview();
   assert.equal(waiting.length, 1);
   assert.ok(waiting[0].version.report?.findings.some((f) => f.rule === "person-name"));
