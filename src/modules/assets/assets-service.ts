@@ -264,15 +264,19 @@ export class AssetsService {
         q = q.orderBy(sql`lower(a.reference)`, dir);
         break;
       case "service":
-        q = q.orderBy("s.name", sql`${sql.raw(dir)} nulls last`).orderBy(sql`lower(a.name)`);
+        q = q
+          .orderBy("s.name", (ob) => (dir === "desc" ? ob.desc() : ob.asc()).nullsLast())
+          .orderBy(sql`lower(a.name)`);
         break;
       case "owner":
         q = q
-          .orderBy("o.display_name", sql`${sql.raw(dir)} nulls last`)
+          .orderBy("o.display_name", (ob) => (dir === "desc" ? ob.desc() : ob.asc()).nullsLast())
           .orderBy(sql`lower(a.name)`);
         break;
       case "reviewDue":
-        q = q.orderBy("a.review_due", sql`${sql.raw(dir)} nulls last`).orderBy(sql`lower(a.name)`);
+        q = q
+          .orderBy("a.review_due", (ob) => (dir === "desc" ? ob.desc() : ob.asc()).nullsLast())
+          .orderBy(sql`lower(a.name)`);
         break;
       case "updated":
         q = q.orderBy("a.updated_at", dir);
@@ -336,7 +340,7 @@ export class AssetsService {
     if (!UUID.test(userId)) return [];
     const rows = await this.selectAssets()
       .where("a.owner_id", "=", userId)
-      .orderBy("a.review_due", sql`asc nulls first`)
+      .orderBy("a.review_due", (ob) => ob.asc().nullsFirst())
       .orderBy(sql`lower(a.name)`)
       .execute();
     return rows.map((r) => this.present(r));

@@ -102,6 +102,32 @@ function whereAll(c: RawBuilder<boolean>[]) {
   return c.length ? sql<boolean>`${sql.join(c, sql` AND `)}` : sql<boolean>`true`;
 }
 
+export interface MapEnd {
+  key: string;
+  label: string;
+  side: "council" | "partner";
+  group: string;
+  href?: string;
+}
+
+export interface MapLink {
+  from: MapEnd;
+  to: MapEnd;
+  count: number;
+  /** How many of the flows are transfers at risk. */
+  atRisk: number;
+  special: boolean;
+  personal: boolean;
+  leavesUk: boolean;
+}
+
+export interface MapData {
+  links: MapLink[];
+  grouped: boolean;
+  /** For grouped service nodes: how many assets each stands for. */
+  members: Map<string, number>;
+}
+
 /** The map of data flows and transfers between assets, council services and partner organisations. */
 export class FlowsService {
   constructor(
@@ -226,16 +252,85 @@ export class FlowsService {
     };
   }
 
-  /** Flows for the map: up to `limit`, and whether there were more. */
-  async forMap(filter: FlowFilter, limit = 20_000): Promise<{ flows: Flow[]; truncated: boolean }> {
-    const rows = await this.select()
-      .where(whereAll(conditions(filter)))
-      .orderBy("f.id")
-      .limit(limit + 1)
-      .execute();
+  /**
+   * The map's links, aggregated in the database: one row per pair of endpoints with how many flows join
+   * them. Past MAX_NODES endpoints, council assets are taken together as their service areas.
+   */
+  async mapLinks(filter: FlowFilter, maxNodes: number): Promise<MapData> {
+    const where = whereAll(conditions(filter));
+    const assetKey = (side: "from" | "to") =>
+      sql.raw(`CASE f.${side}_kind WHEN 'partner' THEN 'partner:' || lower(f.${side}_partner)
+        WHEN 'service' THEN 'service:' || coalesce(f.${side}_service_id::text, 'none')
+        ELSE 'asset:' || f.${side}_asset_id::text END`);
+    const serviceKey = (side: "from" | "to") =>
+      sql.raw(`CASE f.${side}_kind WHEN 'partner' THEN 'partner:' || lower(f.${side}_partner)
+        ELSE 'service:' || coalesce(f.${side}_service_id::text, 'none') END`);
+    const { rows: counted } = await sql<{ n: string }>`
+      SELECT count(DISTINCT k) AS n FROM (
+        SELECT ${assetKey("from")} AS k FROM data_flows f WHERE ${where}
+        UNION ALL SELECT ${assetKey("to")} FROM data_flows f WHERE ${where}) e`.execute(this.db);
+    const grouped = Number(counted[0].n) > maxNodes;
+    const key = grouped ? serviceKey : assetKey;
+    const label = (side: "from" | "to") =>
+      sql.raw(`CASE f.${side}_kind WHEN 'partner' THEN f.${side}_partner
+        WHEN 'service' THEN coalesce(${side[0]}s.name, 'No service area')
+        ELSE ${grouped ? `coalesce(${side[0]}s.name, 'No service area')` : `${side[0]}a.reference || ' ' || ${side[0]}a.name`} END`);
+    const { rows } = await sql<{
+      from_key: string;
+      to_key: string;
+      from_label: string;
+      to_label: string;
+      from_group: string | null;
+      to_group: string | null;
+      n: string;
+      at_risk: string;
+      special: boolean;
+      personal: boolean;
+      leaves_uk: boolean;
+    }>`
+      SELECT ${key("from")} AS from_key, ${key("to")} AS to_key,
+        min(${label("from")}) AS from_label, min(${label("to")}) AS to_label,
+        min(fs.name) AS from_group, min(ts.name) AS to_group,
+        count(*) AS n, count(*) FILTER (WHERE ${AT_RISK}) AS at_risk,
+        bool_or(f.special_category OR f.criminal_offence) AS special,
+        bool_or(f.personal_data) AS personal, bool_or(f.leaves_uk) AS leaves_uk
+      FROM data_flows f
+      LEFT JOIN information_assets fa ON fa.id = f.from_asset_id
+      LEFT JOIN information_assets ta ON ta.id = f.to_asset_id
+      LEFT JOIN service_areas fs ON fs.id = f.from_service_id
+      LEFT JOIN service_areas ts ON ts.id = f.to_service_id
+      WHERE ${where}
+      GROUP BY 1, 2
+      ORDER BY 1, 2
+      LIMIT 5000`.execute(this.db);
+    const members = new Map<string, number>();
+    if (grouped) {
+      const { rows: m } = await sql<{ k: string; n: string }>`
+        SELECT k, count(DISTINCT a) AS n FROM (
+          SELECT ${serviceKey("from")} AS k, f.from_asset_id AS a FROM data_flows f WHERE ${where} AND f.from_asset_id IS NOT NULL
+          UNION ALL SELECT ${serviceKey("to")}, f.to_asset_id FROM data_flows f WHERE ${where} AND f.to_asset_id IS NOT NULL) e
+        GROUP BY k`.execute(this.db);
+      for (const r of m) members.set(r.k, Number(r.n));
+    }
+    const end = (k: string, labelText: string, group: string | null) => ({
+      key: k,
+      label: labelText,
+      side: k.startsWith("partner:") ? ("partner" as const) : ("council" as const),
+      group: k.startsWith("partner:") ? "Partners" : (group ?? "No service area"),
+      href: k.startsWith("asset:") ? `/assets/${k.slice(6)}` : undefined,
+    });
     return {
-      flows: rows.slice(0, limit).map((r) => this.present(r)),
-      truncated: rows.length > limit,
+      grouped,
+      members,
+      links: rows.map((r) => ({
+        from: end(r.from_key, r.from_label, r.from_group),
+        to: end(r.to_key, r.to_label, r.to_group),
+        count: Number(r.n),
+        atRisk: Number(r.at_risk),
+        special: r.special,
+        personal: r.personal,
+        leavesUk: r.leaves_uk,
+      })),
     };
   }
 

@@ -1,4 +1,4 @@
-import type { Flow } from "./flows-service.ts";
+import type { MapData } from "./flows-service.ts";
 
 /**
  * Lays out the map of data flows for a server-rendered SVG: council assets and services in a column on
@@ -54,62 +54,16 @@ const COUNCIL_X = 150;
 const PARTNER_X = WIDTH - 150 - NODE_W;
 const TOP = 40;
 
-interface End {
-  key: string;
-  label: string;
-  side: "council" | "partner";
-  group: string;
-  href?: string;
-}
-
-function ends(f: Flow, grouped: boolean): [End, End] {
-  const one = (side: "from" | "to"): End => {
-    const kind = side === "from" ? f.fromKind : f.toKind;
-    const serviceId = side === "from" ? f.fromServiceId : f.toServiceId;
-    const serviceName =
-      (side === "from" ? f.fromServiceName : f.toServiceName) ?? "No service area";
-    if (kind === "partner") {
-      const name = (side === "from" ? f.fromPartner : f.toPartner) ?? "";
-      return {
-        key: `partner:${name.toLowerCase()}`,
-        label: name,
-        side: "partner",
-        group: "Partners",
-      };
-    }
-    if (kind === "service" || grouped)
-      return {
-        key: `service:${serviceId ?? "none"}`,
-        label: serviceName,
-        side: "council",
-        group: serviceName,
-      };
-    const assetId = side === "from" ? f.fromAssetId : f.toAssetId;
-    return {
-      key: `asset:${assetId}`,
-      label: side === "from" ? f.fromLabel : f.toLabel,
-      side: "council",
-      group: serviceName,
-      href: `/assets/${assetId}`,
-    };
-  };
-  return [one("from"), one("to")];
-}
-
 export function truncate(label: string, max = 38): string {
   return label.length > max ? `${label.slice(0, max - 1)}…` : label;
 }
 
-export function layoutFlows(flows: Flow[], options: { focusServiceName?: string } = {}): FlowMap {
-  const distinct = new Set<string>();
-  for (const f of flows) for (const e of ends(f, false)) distinct.add(e.key);
-  const grouped = distinct.size > MAX_NODES;
-
-  const nodes = new Map<string, MapNode & { members: Set<string> }>();
-  const edges = new Map<string, Omit<MapEdge, "path" | "labelX" | "labelY" | "strokeWidth">>();
-  for (const f of flows) {
-    const [a, b] = ends(f, grouped);
-    for (const e of [a, b]) {
+export function layoutFlows(data: MapData, options: { focusServiceName?: string } = {}): FlowMap {
+  const { grouped } = data;
+  const nodes = new Map<string, MapNode>();
+  const edges: Omit<MapEdge, "path" | "labelX" | "labelY" | "strokeWidth">[] = [];
+  for (const link of data.links) {
+    for (const e of [link.from, link.to])
       if (!nodes.has(e.key))
         nodes.set(e.key, {
           ...e,
@@ -119,28 +73,17 @@ export function layoutFlows(flows: Flow[], options: { focusServiceName?: string 
           y: 0,
           width: NODE_W,
           height: NODE_H,
-          members: new Set(),
         });
-    }
-    if (f.leavesUk) (nodes.get(b.key) as MapNode).outsideUk = b.side === "partner";
-    if (grouped) {
-      if (f.fromAssetId) nodes.get(a.key)?.members.add(f.fromAssetId);
-      if (f.toAssetId) nodes.get(b.key)?.members.add(f.toAssetId);
-    }
-    const key = `${a.key}→${b.key}`;
-    const edge = edges.get(key) ?? {
-      from: a.key,
-      to: b.key,
-      count: 0,
-      atRisk: false,
-      special: false,
-      personal: false,
-    };
-    edge.count++;
-    edge.atRisk ||= f.risks.length > 0;
-    edge.special ||= f.specialCategory || f.criminalOffence;
-    edge.personal ||= f.personalData;
-    edges.set(key, edge);
+    if (link.leavesUk && link.to.side === "partner")
+      (nodes.get(link.to.key) as MapNode).outsideUk = true;
+    edges.push({
+      from: link.from.key,
+      to: link.to.key,
+      count: link.count,
+      atRisk: link.atRisk > 0,
+      special: link.special,
+      personal: link.personal,
+    });
   }
 
   // Council nodes by service area (the focused one first), then by name; partners by name.
@@ -169,8 +112,10 @@ export function layoutFlows(flows: Flow[], options: { focusServiceName?: string 
     }
     n.x = COUNCIL_X;
     n.y = y;
-    if (n.grouped)
-      n.label = `${n.label} (${n.members.size} asset${n.members.size === 1 ? "" : "s"})`;
+    if (n.grouped) {
+      const count = data.members.get(n.key) ?? 0;
+      n.label = `${n.label} (${count} asset${count === 1 ? "" : "s"})`;
+    }
     y += NODE_H + GAP;
   }
   const councilBottom = y;
@@ -183,7 +128,7 @@ export function layoutFlows(flows: Flow[], options: { focusServiceName?: string 
   const height = Math.max(councilBottom, y) + 20;
 
   const laid: MapEdge[] = [];
-  for (const e of edges.values()) {
+  for (const e of edges) {
     const a = nodes.get(e.from) as MapNode;
     const b = nodes.get(e.to) as MapNode;
     const ay = a.y + NODE_H / 2;
@@ -220,7 +165,7 @@ export function layoutFlows(flows: Flow[], options: { focusServiceName?: string 
   return {
     width: WIDTH,
     height,
-    nodes: [...nodes.values()].map(({ members: _m, ...n }) => ({ ...n, label: truncate(n.label) })),
+    nodes: [...nodes.values()].map((n) => ({ ...n, label: truncate(n.label) })),
     edges: laid,
     grouped,
     groups,

@@ -19,7 +19,7 @@ import {
 import { LABELS } from "../vocabularies.ts";
 import { FLOW_FIELDS } from "./flow-fields.ts";
 import type { Flow, FlowFilter } from "./flows-service.ts";
-import { layoutFlows } from "./map.ts";
+import { layoutFlows, MAX_NODES } from "./map.ts";
 
 const TABLE_LIMIT = 300;
 
@@ -97,22 +97,23 @@ export async function flowPageRoutes(app: FastifyInstance, services: Services) {
 
   app.get("/flows/map", { config: { policy: signedIn } }, async (request, reply) => {
     const { values, filter } = readFilters(request.query as Record<string, unknown>);
-    const [{ flows: list, truncated }, items] = await Promise.all([
-      flows.forMap(filter),
+    const [data, table, items] = await Promise.all([
+      flows.mapLinks(filter, MAX_NODES),
+      flows.list({ ...filter, pageSize: TABLE_LIMIT }),
       filterItems(values),
     ]);
     const focus = values.service ? items.serviceNames[values.service] : undefined;
-    const map = layoutFlows(list, { focusServiceName: focus });
+    const map = layoutFlows(data, { focusServiceName: focus });
     return reply.render("assets/flows/views/map.njk", {
       pageTitle: "Map of data flows",
       values,
       items,
       map,
-      flows: list.slice(0, TABLE_LIMIT),
-      total: list.length,
-      truncated,
+      flows: table.items,
+      total: table.total,
+      truncated: data.links.length >= 5000,
       focus,
-      atRiskCount: list.filter((f) => f.risks.length).length,
+      atRiskCount: data.links.reduce((n, l) => n + l.atRisk, 0),
       labels: LABELS,
       listLink: linkWith("/flows", values, {}),
     });
