@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { anyRole } from "../platform/auth/policy.ts";
 import type { Services } from "../platform/services.ts";
 import type { NavItem } from "../platform/web/navigation.ts";
 import { accountRoutes } from "./account/routes.ts";
@@ -10,6 +11,7 @@ import { homeRoutes } from "./home/routes.ts";
 import { obligationsNavigation, obligationsRoutes } from "./obligations/routes.ts";
 import { openDataEditors, openDataRoutes } from "./opendata/routes.ts";
 import { organisationRoutes } from "./organisation/routes.ts";
+import { caseworkers as requestsCaseworkers } from "./requests/policy.ts";
 import { requestsRoutes } from "./requests/routes.ts";
 
 export interface StewardModule {
@@ -26,7 +28,14 @@ export const modules: StewardModule[] = [
   { name: "account", routes: accountRoutes },
   { name: "admin", routes: adminRoutes },
   { name: "organisation", routes: organisationRoutes },
-  { name: "requests", routes: requestsRoutes },
+  {
+    name: "requests",
+    routes: requestsRoutes,
+    navigation: [
+      { text: "Requests", href: "/staff/requests", policy: requestsCaseworkers },
+      { text: "Bank holidays", href: "/admin/bank-holidays", policy: anyRole("administrator") },
+    ],
+  },
   { name: "assets", routes: assetsRoutes, navigation: assetsNavigation },
   { name: "obligations", routes: obligationsRoutes, navigation: obligationsNavigation },
   {

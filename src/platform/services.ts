@@ -5,6 +5,10 @@ import { ProcessingService } from "../modules/assets/processing/processing-servi
 import { createObligationsServices } from "../modules/obligations/obligations-services.ts";
 import { OpenDataService } from "../modules/opendata/opendata-service.ts";
 import { OrganisationService } from "../modules/organisation/organisation-service.ts";
+import {
+  createRequestsServices,
+  personalDataSource,
+} from "../modules/requests/requests-service.ts";
 import { AuditService, systemActor } from "./audit/audit-service.ts";
 import { ApiTokensService } from "./auth/api-tokens-service.ts";
 import { SessionsService } from "./auth/sessions-service.ts";
@@ -46,6 +50,17 @@ export function createServices(
   const flows = new FlowsService(db, audit);
 
   const obligations = createObligationsServices({ db, audit, mail, jobs, config });
+
+  const requests = createRequestsServices({
+    db,
+    audit,
+    mail,
+    jobs,
+    config,
+    log,
+    // The SAR search checklist reads the asset register.
+    assets: () => personalDataSource(assets),
+  });
 
   jobs.define("sessions.purge", async () => ({ purged: await sessions.purgeEnded() }));
   jobs.every("sessions.purge", 3600);
@@ -89,6 +104,7 @@ export function createServices(
     flows,
     opendata,
     ...obligations,
+    requests,
   };
 }
 

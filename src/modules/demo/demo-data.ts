@@ -6,6 +6,7 @@ import { loadObligationsDemo } from "../obligations/demo.ts";
 import { loadOpenDataDemo } from "../opendata/demo.ts";
 import { loadAssetDemo } from "../assets/demo.ts";
 import type { GovernanceRole } from "../organisation/organisation-service.ts";
+import { loadRequestsDemo } from "../requests/demo.ts";
 
 /**
  * Demo data for a fictional council, drawn from the Information Management Strategy in
@@ -160,6 +161,7 @@ export async function loadDemoData(services: Services, ctx: AuditContext): Promi
   await loadObligationsDemo(services, ctx);
   await loadOpenDataDemo(services, ctx);
   await loadAssetDemo(services, ctx);
+  await loadRequestsDemo(services, ctx);
   await services.settings.set("demo.loaded", { at: new Date().toISOString() });
   return { adminEmail, adminPassword };
 }

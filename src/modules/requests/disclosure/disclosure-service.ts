@@ -1,0 +1,327 @@
+import { sql } from "kysely";
+import type { AuditContext, AuditService } from "../../../platform/audit/audit-service.ts";
+import { isIsoDate } from "../../../platform/calendar/index.ts";
+import type { Db } from "../../../platform/db/database.ts";
+import { CaseInputError, type CasesService, todayIso } from "../cases/cases-service.ts";
+import { isOutcome, OUTCOMES, type Outcome } from "../cases/vocabulary.ts";
+
+export interface DisclosureEntry {
+  id: string;
+  reference: string;
+  type: string;
+  title: string;
+  requestText: string;
+  responseText: string;
+  outcome: string;
+  outcomeLabel: string;
+  service: string | null;
+  topic: string | null;
+  relatedLinks: { text: string; href: string }[];
+  received: string;
+  publishedOn: string;
+}
+
+export interface DisclosureSearch {
+  q?: string;
+  service?: string;
+  topic?: string;
+  outcome?: string;
+  type?: string;
+  from?: string;
+  to?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface DisclosureHit extends Omit<DisclosureEntry, "requestText" | "responseText"> {
+  snippet: string;
+}
+
+/** Words of a query as a prefix query for suggestions: "bin coll" → bin & coll:*. */
+export function prefixQuery(text: string): string | undefined {
+  const words = text
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^a-z0-9\s]/g, " ")
+    .split(/\s+/)
+    .filter((w) => w.length > 1)
+    .slice(0, 8);
+  if (words.length === 0) return undefined;
+  return words.map((w) => `${w}:*`).join(" | ");
+}
+
+const OUTCOME_FILTERS = Object.keys(OUTCOMES);
+
+/** Removes email addresses, phone numbers and postcodes that slipped into a published text. */
+export function removeIdentifiers(text: string, names: (string | null)[] = []): string {
+  let out = text
+    .replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, "[email removed]")
+    .replace(/(\+44\s?|\b0)(\d[\s-]?){9,10}\b/g, "[phone number removed]")
+    .replace(/\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b/gi, "[postcode removed]");
+  for (const name of names) {
+    if (!name || name.trim().length < 3) continue;
+    const escaped = name.trim().replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    out = out.replace(new RegExp(escaped, "gi"), "[name removed]");
+    for (const part of name
+      .trim()
+      .split(/\s+/)
+      .filter((p) => p.length > 2)) {
+      out = out.replace(
+        new RegExp(`\\b${part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`, "gi"),
+        "[name removed]",
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * The public disclosure log: answered FOI and EIR requests, published without the requester's
+ * identity, searchable by anyone. Full-text search is PostgreSQL's (it runs on PGlite too).
+ */
+export class DisclosureService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly cases: CasesService,
+  ) {}
+
+  async search(
+    filter: DisclosureSearch,
+  ): Promise<{ results: DisclosureHit[]; total: number; hasMore: boolean }> {
+    const pageSize = Math.min(Math.max(filter.pageSize ?? 20, 1), 100);
+    const page = Math.min(Math.max(filter.page ?? 1, 1), 500);
+    const text = (filter.q ?? "").trim().slice(0, 200);
+    const query = text ? sql`websearch_to_tsquery('english', ${text})` : undefined;
+    let q = this.db.selectFrom("disclosure_log");
+    if (query) q = q.where(sql<boolean>`search @@ ${query}`);
+    if (filter.service) q = q.where("service", "=", filter.service);
+    if (filter.topic) q = q.where("topic", "=", filter.topic);
+    if (filter.outcome && OUTCOME_FILTERS.includes(filter.outcome))
+      q = q.where("outcome", "=", filter.outcome);
+    if (filter.type === "foi" || filter.type === "eir") q = q.where("type", "=", filter.type);
+    if (filter.from && isIsoDate(filter.from)) q = q.where("published_on", ">=", filter.from);
+    if (filter.to && isIsoDate(filter.to)) q = q.where("published_on", "<=", filter.to);
+    const rowsQuery = q
+      .select([
+        "id",
+        "reference",
+        "type",
+        "title",
+        "outcome",
+        "service",
+        "topic",
+        "related_links",
+        "received",
+        "published_on",
+        sql<string>`left(response_text, 240)`.as("snippet"),
+      ])
+      .limit(pageSize + 1)
+      .offset((page - 1) * pageSize);
+    const ordered = query
+      ? rowsQuery.orderBy(sql`ts_rank(search, ${query})`, "desc").orderBy("published_on", "desc")
+      : rowsQuery.orderBy("published_on", "desc").orderBy("id");
+    // Counting every match of a common word is the slow part: count up to 1,000 and say "1,000+".
+    const [rows, counted] = await Promise.all([
+      ordered.execute(),
+      this.db
+        .selectFrom(q.select("id").limit(1001).as("m"))
+        .select((eb) => eb.fn.countAll<string>().as("n"))
+        .executeTakeFirstOrThrow(),
+    ]);
+    return {
+      results: rows.slice(0, pageSize).map((r) => ({
+        id: r.id,
+        reference: r.reference,
+        type: r.type,
+        title: r.title,
+        outcome: r.outcome,
+        outcomeLabel: isOutcome(r.outcome) ? OUTCOMES[r.outcome] : r.outcome,
+        service: r.service,
+        topic: r.topic,
+        relatedLinks: (r.related_links as { text: string; href: string }[]) ?? [],
+        received: r.received,
+        publishedOn: r.published_on,
+        snippet: r.snippet,
+      })),
+      total: Number(counted.n),
+      hasMore: rows.length > pageSize,
+    };
+  }
+
+  /** Published answers that may already answer what a resident is typing: titles matched by prefix. */
+  async suggest(
+    text: string,
+    limit = 5,
+  ): Promise<{ id: string; title: string; reference: string; publishedOn: string }[]> {
+    const query = prefixQuery(text.slice(0, 300));
+    if (!query) return [];
+    const rows = await this.db
+      .selectFrom("disclosure_log")
+      .select(["id", "title", "reference", "published_on"])
+      .where(sql<boolean>`search @@ to_tsquery('english', ${query})`)
+      .orderBy(sql`ts_rank(search, to_tsquery('english', ${query}))`, "desc")
+      .orderBy("published_on", "desc")
+      .limit(Math.min(limit, 10))
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      title: r.title,
+      reference: r.reference,
+      publishedOn: r.published_on,
+    }));
+  }
+
+  async get(id: string): Promise<DisclosureEntry | undefined> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    const r = await this.db
+      .selectFrom("disclosure_log")
+      .selectAll()
+      .where("id", "=", id)
+      .executeTakeFirst();
+    if (!r) return undefined;
+    return {
+      id: r.id,
+      reference: r.reference,
+      type: r.type,
+      title: r.title,
+      requestText: r.request_text,
+      responseText: r.response_text,
+      outcome: r.outcome,
+      outcomeLabel: isOutcome(r.outcome) ? OUTCOMES[r.outcome] : r.outcome,
+      service: r.service,
+      topic: r.topic,
+      relatedLinks: (r.related_links as { text: string; href: string }[]) ?? [],
+      received: r.received,
+      publishedOn: r.published_on,
+    };
+  }
+
+  async facets(): Promise<{ services: string[]; topics: string[] }> {
+    const [services, topics] = await Promise.all([
+      this.db
+        .selectFrom("disclosure_log")
+        .select("service")
+        .distinct()
+        .where("service", "is not", null)
+        .orderBy("service")
+        .limit(200)
+        .execute(),
+      this.db
+        .selectFrom("disclosure_log")
+        .select("topic")
+        .distinct()
+        .where("topic", "is not", null)
+        .orderBy("topic")
+        .limit(200)
+        .execute(),
+    ]);
+    return {
+      services: services.map((s) => s.service as string),
+      topics: topics.map((t) => t.topic as string),
+    };
+  }
+
+  async publishedFor(caseId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom("disclosure_log")
+      .select("id")
+      .where("case_id", "=", caseId)
+      .executeTakeFirst();
+    return row?.id;
+  }
+
+  /** Publishes a closed FOI or EIR case: the requester's identity removed from what is shown. */
+  async publish(
+    ctx: AuditContext,
+    caseId: string,
+    input: {
+      title: string;
+      requestText: string;
+      responseText: string;
+      relatedLinks: { text: string; href: string }[];
+    },
+  ): Promise<string> {
+    const record = await this.cases.get(caseId);
+    if (!record) throw new CaseInputError("id", "No such case");
+    if (record.type !== "foi" && record.type !== "eir")
+      throw new CaseInputError("title", "Only FOI and EIR answers are published");
+    if (!record.closedOn || !record.outcome)
+      throw new CaseInputError("title", "Close the case with an outcome first");
+    if (!input.title.trim()) throw new CaseInputError("title", "Enter a title");
+    if (!input.responseText.trim())
+      throw new CaseInputError("responseText", "Enter the response to publish");
+    if (await this.publishedFor(caseId))
+      throw new CaseInputError("title", "This case is already published");
+    const names = [record.requesterName, record.requesterOrganisation];
+    const outcome: Outcome = record.outcome;
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto("disclosure_log")
+        .values({
+          case_id: caseId,
+          reference: record.reference,
+          type: record.type,
+          title: removeIdentifiers(input.title.trim(), names),
+          request_text: removeIdentifiers(input.requestText.trim(), names),
+          response_text: removeIdentifiers(input.responseText.trim(), names),
+          outcome,
+          service: record.serviceName,
+          topic: record.topic,
+          related_links: JSON.stringify(
+            input.relatedLinks.filter((l) => /^https?:\/\//.test(l.href) || l.href.startsWith("/")),
+          ),
+          received: record.received,
+          published_on: todayIso(),
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await this.audit.record(
+        ctx,
+        {
+          action: "publish",
+          entityType: "request-case",
+          entityId: caseId,
+          summary: `${record.reference} published to the disclosure log`,
+        },
+        trx,
+      );
+      return row.id;
+    });
+  }
+
+  /** Adds an entry directly (demo data, imports from an earlier system). */
+  async addEntry(entry: Omit<DisclosureEntry, "id" | "outcomeLabel"> & { caseId?: string | null }) {
+    const row = await this.db
+      .insertInto("disclosure_log")
+      .values({
+        case_id: entry.caseId ?? null,
+        reference: entry.reference,
+        type: entry.type,
+        title: entry.title,
+        request_text: entry.requestText,
+        response_text: entry.responseText,
+        outcome: entry.outcome,
+        service: entry.service,
+        topic: entry.topic,
+        related_links: JSON.stringify(entry.relatedLinks),
+        received: entry.received,
+        published_on: entry.publishedOn,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  /** Requests avoided: s.21 answers (already published) and published entries' count. */
+  async stats(): Promise<{ published: number; alreadyPublished: number }> {
+    const r = await this.db
+      .selectFrom("disclosure_log")
+      .select([
+        (eb) => eb.fn.countAll<string>().as("published"),
+        sql<string>`count(*) FILTER (WHERE outcome = 'already-published')`.as("already"),
+      ])
+      .executeTakeFirstOrThrow();
+    return { published: Number(r.published), alreadyPublished: Number(r.already) };
+  }
+}
