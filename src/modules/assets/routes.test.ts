@@ -82,6 +82,9 @@ describe("asset register pages and API", () => {
     assert.equal(reviewed.statusCode, 303, reviewed.body.slice(0, 1500));
     const reviews = await ctx.services.assets.reviews(mine.id);
     assert.equal(reviews[0].outcome, "confirmed");
+    const after = await owner.get(`/assets/${mine.id}?done=reviewed`);
+    assert.equal(after.statusCode, 200);
+    assert.match(after.body, /Review recorded/);
     assert.equal((await owner.get("/assets/reviews")).statusCode, 200);
     assert.equal((await staff.get(`/assets/not-a-uuid`)).statusCode, 404);
   });

@@ -296,7 +296,12 @@ export async function assetPageRoutes(app: FastifyInstance, services: Services) 
         overrides,
       ),
       risks,
-      reviews,
+      reviews: reviews.map((r) => ({
+        ...r,
+        corrected: Object.keys(r.changes ?? {})
+          .map((name) => ASSET_FIELDS.find((f) => f.name === name)?.label ?? name)
+          .join(", "),
+      })),
       history: [...history.events, ...importEvents.events],
       activities,
       flows,
