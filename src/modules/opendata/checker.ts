@@ -331,23 +331,31 @@ async function screenColumns(
       (r) => !typedColumns.has(column) || r.id === "date-of-birth" || r.id === "nhs-number",
     );
     if (!rules.length) continue;
-    const v = `${valueSql(column)}`;
-    const distinct = `(SELECT ${v} AS v, count(*) AS n FROM raw WHERE ${v} IS NOT NULL GROUP BY 1)`;
-    const aggs = rules.map(
-      (r, i) =>
-        `sum(n) FILTER (WHERE ${r.sql("v")}) AS r${i}, arg_max(v, ${r.sql("v")}::INT) FILTER (WHERE ${r.sql("v")}) AS e${i}`,
-    );
-    const extra = rules.some((r) => r.id === "nhs-number")
-      ? ", sum(n) FILTER (WHERE regexp_full_match(v, '\\d{3}[\\s-]?\\d{3}[\\s-]?\\d{4}')) AS tenDigits"
-      : "";
-    const [stats] = await queryRows(conn, `SELECT ${aggs.join(", ")}${extra} FROM ${distinct}`);
+    const v = valueSql(column);
+    const pre = rules.flatMap((r) => (r.pre ? [`(?:${r.pre})`] : []));
+    const where = [
+      `${v} IS NOT NULL`,
+      ...(rules.some((r) => !r.pre) ? [] : [`regexp_matches(${v}, ${literal(pre.join("|"))})`]),
+    ].join(" AND ");
+    const candidates = `(SELECT ${v} AS v, count(*) AS n FROM raw WHERE ${where} GROUP BY 1)`;
+    const aggs = rules.map((r, i) => `sum(n) FILTER (WHERE ${r.sql("v")}) AS r${i}`);
+    const [stats] = await queryRows(conn, `SELECT ${aggs.join(", ")} FROM ${candidates}`);
+    const tenDigits = async () =>
+      num(
+        (
+          await queryRows(
+            conn,
+            `SELECT count(*) AS n FROM raw WHERE regexp_full_match(${v}, '\\d{3}[\\s-]?\\d{3}[\\s-]?\\d{4}')`,
+          )
+        )[0].n,
+      );
     for (const [i, rule] of rules.entries()) {
       const count = num(stats[`r${i}`]);
       if (!count) continue;
       if (
         rule.id === "nhs-number" &&
         !rule.columnHint?.test(column) &&
-        count / Math.max(1, num(stats.tenDigits)) < 0.5
+        count / Math.max(1, await tenDigits()) < 0.5
       )
         continue;
       const sample = await queryRows(

@@ -141,7 +141,8 @@ export class Datastore {
     const source = `read_parquet(${literal(parquetPath)})`;
     const filter = where.length ? ` WHERE ${where.join(" AND ")}` : "";
     const select = `SELECT ${query.distinct ? "DISTINCT " : ""}${selected.join(", ")} FROM ${source}${filter}${
-      order.length ? ` ORDER BY ${order.join(", ")}` : query.distinct ? "" : " ORDER BY _id"
+      // Without a sort, file order (the Parquet file is written in _id order; insertion order is preserved).
+      order.length ? ` ORDER BY ${order.join(", ")}` : ""
     } LIMIT ${limit} OFFSET ${offset}`;
     return this.withConn(async (conn) => {
       const records = (await queryRows(conn, select)).map((r) =>

@@ -589,7 +589,10 @@ export class OpenDataService {
       changeNote?: string;
       derivedFrom?: string | null;
     },
-    options: { inline?: boolean } = {},
+    options: {
+      inline?: boolean;
+      progress?: (percent: number, message: string) => Promise<void>;
+    } = {},
   ): Promise<Version> {
     const resource = await this.resource(resourceId);
     if (!resource) throw new OpenDataInputError("resourceId", "No such resource");
@@ -665,7 +668,8 @@ export class OpenDataService {
       .set({ sha256 })
       .where("id", "=", versionId)
       .execute();
-    if (options.inline ?? bytes <= INLINE_CHECK_BYTES) await this.checkVersion(versionId);
+    if (options.inline ?? bytes <= INLINE_CHECK_BYTES)
+      await this.checkVersion(versionId, options.progress);
     else {
       const jobId = await this.deps.jobs.enqueue("opendata.check", { versionId });
       await this.db
