@@ -57,9 +57,9 @@ function bestOf(stdout: string): string {
 }
 
 console.log(
-  "| mode | records | seconds end to end | CPU seconds | peak memory (MB) | pairs compared | F1 at 0.5 | best F1 (threshold) | stage timings (s) |",
+  "| mode | records | seconds end to end | CPU seconds | peak memory (MB) | pairs compared | F1 at 0.5 | best F1 (threshold) | load average before | stage timings (s) |",
 );
-console.log("|---|---|---|---|---|---|---|---|");
+console.log("|---|---|---|---|---|---|---|---|---|---|");
 for (const mode of (values.modes as string).split(",")) {
   for (const size of (values.sizes as string).split(",").map(Number)) {
     // dedupe: all datasets together (≈1.79 records a person); link: electoral register to council tax, 92% of people in each.
