@@ -201,4 +201,89 @@ describe("asset register pages and API", () => {
     assert.ok(doc.paths["/api/v1/data-flows/{id}"]);
     assert.ok(doc.paths["/api/v1/processing-activities"]);
   });
+
+  it("never answers bad input with a 500", async () => {
+    const { client } = await signedInClient(ctx, ["ig-officer"]);
+    const asset = await ctx.services.assets.getByReference("IA-MOS");
+    const inject = (method: "POST" | "PATCH" | "GET" | "DELETE", url: string, payload?: unknown) =>
+      ctx.app.inject({
+        method,
+        url,
+        payload: payload as Record<string, unknown>,
+        headers: {
+          cookie: (client as unknown as { cookieHeader: string }).cookieHeader,
+          "x-csrf-token": client.csrf,
+        },
+      });
+    const attempts = [
+      await client.post("/assets", {
+        name: ["a", "b"],
+        assetType: "nonsense",
+        dataSubjectCategories: ["x"],
+        reviewDue: "2026-02-31",
+      }),
+      await client.post("/flows", { name: "x", fromKind: "asset", toKind: "service" }),
+      await client.post("/flows", {
+        name: "x",
+        fromKind: "somewhere",
+        toKind: "partner",
+        toPartner: "P",
+        personalData: "perhaps",
+      }),
+      await client.post("/processing", { name: "x".repeat(400), purposes: "" }),
+      await client.post(`/assets/${asset?.id}/risks`, {
+        description: "",
+        likelihood: "9",
+        impact: "x",
+      }),
+      await client.post(`/assets/${asset?.id}/risks/not-a-uuid/delete`, {}),
+      await client.get("/assets?page=-4&sort=nonsense&service=zzz&owner=1"),
+      await client.get("/flows/map?service=not-a-uuid&personal=maybe"),
+      await client.get("/assets/import/not-a-uuid/preview"),
+      await client.post("/assets/import", { file: "not multipart" }),
+      await inject("PATCH", `/api/v1/assets/${asset?.id}`, { marking: "secretish" }),
+      // Fastify drops properties the schema does not know (removeAdditional), so this changes nothing.
+      await inject("PATCH", `/api/v1/assets/${asset?.id}`, { unknownField: 1 }),
+      await inject("GET", "/api/v1/data-flows?atRisk=true&pageSize=9999"),
+      await inject("POST", "/api/v1/data-flows", {
+        name: "x",
+        fromKind: "asset",
+        toKind: "asset",
+        personalData: true,
+      }),
+      await inject("DELETE", "/api/v1/processing-activities/00000000-0000-0000-0000-000000000000"),
+    ];
+    for (const res of attempts)
+      assert.ok(res.statusCode < 500, `${res.statusCode} ${res.body.slice(0, 300)}`);
+    assert.deepEqual(
+      attempts.map((r) => r.statusCode),
+      [400, 400, 400, 400, 400, 404, 200, 200, 404, 415, 400, 200, 400, 400, 404],
+    );
+  });
+
+  it("lets the owner of an asset at either end change a flow, and no one else outside the IG team", async () => {
+    const { client: owner, user } = await signedInClient(ctx, ["asset-owner"]);
+    const { client: other } = await signedInClient(ctx, ["asset-owner"]);
+    await ctx.services.assets.create(actor, {
+      reference: "IA-OWN",
+      name: "Owned",
+      assetType: "dataset",
+      format: "electronic",
+      marking: "official",
+      holdsPersonalData: false,
+      ownerId: user.id,
+    });
+    const flow = await ctx.services.flows.create(actor, {
+      name: "Owned flow",
+      fromKind: "asset",
+      fromAssetReference: "IA-OWN",
+      toKind: "partner",
+      toPartner: "A partner",
+      personalData: false,
+    });
+    assert.equal((await owner.get(`/flows/${flow.id}/edit`)).statusCode, 200);
+    assert.equal((await other.get(`/flows/${flow.id}/edit`)).statusCode, 403);
+    assert.equal((await other.get(`/flows/${flow.id}`)).statusCode, 200);
+    assert.equal((await other.get("/processing/new")).statusCode, 403);
+  });
 });
