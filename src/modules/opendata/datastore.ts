@@ -21,6 +21,8 @@ export interface DatastoreQuery {
 export interface DatastoreField {
   id: string;
   type: string;
+  /** DuckDB's type, for comparisons (not part of CKAN's answer). */
+  duckType?: string;
 }
 
 export interface DatastoreResult {
@@ -108,9 +110,10 @@ export class Datastore {
     for (const [name, value] of Object.entries(query.filters ?? {})) {
       const column = known(name, "filters");
       const values = (Array.isArray(value) ? value : [value]).map((v) => String(v));
-      const type = byId.get(name)?.type;
+      // Compared in the column's own type, so Parquet statistics can skip row groups.
+      const duck = byId.get(name)?.duckType ?? "VARCHAR";
       where.push(
-        `CAST(${column} AS VARCHAR) IN (${values.map((v) => literal(type === "numeric" && /^-?\d+$/.test(v) ? `${v}.0` : v)).join(", ")})`,
+        `${column} IN (${values.map((v) => `TRY_CAST(${literal(v)} AS ${duck})`).join(", ")})`,
       );
     }
     const textColumns = fields.filter((f) => f.type === "text").map((f) => ident(f.id));
