@@ -7,6 +7,9 @@ import { adminRoutes } from "./admin/routes.ts";
 import { apiRoutes } from "./api/routes.ts";
 import { assetsNavigation, assetsRoutes } from "./assets/module.ts";
 import { authRoutes } from "./auth/routes.ts";
+import { breachesApi } from "./breaches/api.ts";
+import { igTeam } from "./breaches/policy.ts";
+import { breachesRoutes } from "./breaches/routes.ts";
 import { homeRoutes } from "./home/routes.ts";
 import { obligationsNavigation, obligationsRoutes } from "./obligations/routes.ts";
 import { openDataEditors, openDataRoutes } from "./opendata/routes.ts";
@@ -42,6 +45,14 @@ export const modules: StewardModule[] = [
     name: "opendata",
     routes: openDataRoutes,
     navigation: [{ text: "Open data", href: "/staff/open-data", policy: openDataEditors }],
+  },
+  {
+    name: "breaches",
+    routes: async (app, services) => {
+      await breachesRoutes(app, services);
+      await breachesApi(app, services);
+    },
+    navigation: [{ text: "Breaches", href: "/breaches", policy: igTeam }],
   },
   { name: "api", routes: apiRoutes },
 ];

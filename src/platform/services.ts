@@ -4,6 +4,8 @@ import { FlowsService } from "../modules/assets/flows/flows-service.ts";
 import { ProcessingService } from "../modules/assets/processing/processing-service.ts";
 import { createObligationsServices } from "../modules/obligations/obligations-services.ts";
 import { OpenDataService } from "../modules/opendata/opendata-service.ts";
+import { breachAssetsFrom } from "../modules/breaches/asset-source.ts";
+import { BreachesService } from "../modules/breaches/breaches-service.ts";
 import { OrganisationService } from "../modules/organisation/organisation-service.ts";
 import {
   createRequestsServices,
@@ -45,7 +47,12 @@ export function createServices(
   const mail = new MailService(db, jobs, { smtpUrl: config.SMTP_URL, from: config.MAIL_FROM });
   const settings = new SettingsService(db);
   const organisation = new OrganisationService(db, audit);
+  const breaches = new BreachesService(db, audit, mail, users, organisation, {
+    igTeamEmail: config.IG_TEAM_EMAIL,
+    publicUrl: config.PUBLIC_URL,
+  });
   const assets = new AssetsService(db, audit);
+  breaches.useAssets(breachAssetsFrom(assets));
   const processing = new ProcessingService(db, audit);
   const flows = new FlowsService(db, audit);
 
@@ -64,6 +71,8 @@ export function createServices(
 
   jobs.define("sessions.purge", async () => ({ purged: await sessions.purgeEnded() }));
   jobs.every("sessions.purge", 3600);
+  jobs.define("breaches.clock-alerts", async () => ({ sent: await breaches.sendClockAlerts() }));
+  jobs.every("breaches.clock-alerts", 60);
   jobs.define("assets.review-reminders", async () =>
     assets.sendReviewReminders((to, subject, body) => mail.send(to, subject, body), {
       baseUrl: config.PUBLIC_URL,
@@ -100,6 +109,7 @@ export function createServices(
     settings,
     organisation,
     assets,
+    breaches,
     processing,
     flows,
     opendata,
