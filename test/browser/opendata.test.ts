@@ -3,7 +3,6 @@ import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { spendCsv } from "../../src/modules/opendata/test-factories.ts";
 import { expectNoViolations } from "./support/axe.ts";
 import { SignInPage, textOf } from "./support/pages.ts";
 import { browserSuite } from "./support/suite.ts";
