@@ -18,6 +18,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   restore: () => import("./commands/restore.ts"),
   deadline: () => import("./commands/deadline.ts"),
   match: () => import("./commands/match.ts"),
+  opendata: () => import("../modules/opendata/cli.ts"),
   assets: () => import("./commands/assets.ts"),
 };
 
