@@ -11,6 +11,7 @@ import { breachesApi } from "./breaches/api.ts";
 import { igTeam } from "./breaches/policy.ts";
 import { breachesRoutes } from "./breaches/routes.ts";
 import { homeRoutes } from "./home/routes.ts";
+import { matchingRoutes, matchingTeam } from "./matching/routes.ts";
 import { obligationsNavigation, obligationsRoutes } from "./obligations/routes.ts";
 import { openDataEditors, openDataRoutes } from "./opendata/routes.ts";
 import { organisationRoutes } from "./organisation/routes.ts";
@@ -53,6 +54,11 @@ export const modules: StewardModule[] = [
       await breachesApi(app, services);
     },
     navigation: [{ text: "Breaches", href: "/breaches", policy: igTeam }],
+  },
+  {
+    name: "matching",
+    routes: matchingRoutes,
+    navigation: [{ text: "Matching", href: "/matching", policy: matchingTeam }],
   },
   { name: "api", routes: apiRoutes },
 ];

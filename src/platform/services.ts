@@ -2,6 +2,7 @@ import type { Config } from "../config.ts";
 import { AssetsService } from "../modules/assets/assets-service.ts";
 import { FlowsService } from "../modules/assets/flows/flows-service.ts";
 import { ProcessingService } from "../modules/assets/processing/processing-service.ts";
+import { MatchingService } from "../modules/matching/matching-service.ts";
 import { createObligationsServices } from "../modules/obligations/obligations-services.ts";
 import { OpenDataService } from "../modules/opendata/opendata-service.ts";
 import { breachAssetsFrom } from "../modules/breaches/asset-source.ts";
@@ -95,6 +96,13 @@ export function createServices(
   jobs.define("opendata.reminders", async () => opendata.sendReminders());
   jobs.every("opendata.reminders", 6 * 3600);
 
+  const matching = new MatchingService(db, audit, jobs, { dataDir: config.dataDir });
+  jobs.define("matching.run", async (payload, progress) =>
+    matching.executeRun(String(payload.runId), progress),
+  );
+  jobs.define("matching.delete-due", async () => matching.deleteDue());
+  jobs.every("matching.delete-due", 3600);
+
   return {
     config,
     database,
@@ -113,6 +121,7 @@ export function createServices(
     processing,
     flows,
     opendata,
+    matching,
     ...obligations,
     requests,
   };
