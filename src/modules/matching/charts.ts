@@ -120,7 +120,13 @@ export function waterfall(steps: WaterfallInput[]): Chart {
 
 /** m, u and the weight log2(m/u) of every comparison level. */
 export function mAndU(
-  params: { comparison: string; level: string; m: number | null; u: number | null; weight: number | null }[],
+  params: {
+    comparison: string;
+    level: string;
+    m: number | null;
+    u: number | null;
+    weight: number | null;
+  }[],
 ): Chart {
   const values = params.map((p) => ({
     from: 0,
@@ -155,7 +161,9 @@ export function precisionRecall(
   const height = 220;
   const pts = [...curve]
     .sort((a, b) => a.recall - b.recall)
-    .map((c) => `${Math.round(c.recall * (width - 20) + 10)},${Math.round(210 - c.precision * 200)}`);
+    .map(
+      (c) => `${Math.round(c.recall * (width - 20) + 10)},${Math.round(210 - c.precision * 200)}`,
+    );
   return {
     id: "precision-recall",
     title: "Precision against recall, from reviewers' decisions",
@@ -169,6 +177,11 @@ export function precisionRecall(
     polyline: pts.join(" "),
     headings: ["Threshold", "Precision", "Recall", "F1"],
     numeric: [true, true, true, true],
-    rows: curve.map((c) => [String(c.threshold), fmt(c.precision, 3), fmt(c.recall, 3), fmt(c.f1, 3)]),
+    rows: curve.map((c) => [
+      String(c.threshold),
+      fmt(c.precision, 3),
+      fmt(c.recall, 3),
+      fmt(c.f1, 3),
+    ]),
   };
 }

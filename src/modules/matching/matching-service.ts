@@ -383,7 +383,10 @@ export class MatchingService {
     }
     const existing = (await this.datasets(projectId)).filter((d) => !d.deletedAt);
     if (existing.length >= 2)
-      throw new MatchingInputError("file", "A project matches one or two datasets: remove one first");
+      throw new MatchingInputError(
+        "file",
+        "A project matches one or two datasets: remove one first",
+      );
     const name = (file.name ?? "").trim() || file.fileName.replace(/\.(csv|parquet)$/i, "");
     return this.db.transaction().execute(async (trx) => {
       const row = await trx
@@ -403,11 +406,7 @@ export class MatchingService {
       mkdirSync(dir, { recursive: true });
       const path = join(dir, `${row.id}.${format}`);
       writeFileSync(path, file.data);
-      await trx
-        .updateTable("matching_datasets")
-        .set({ path })
-        .where("id", "=", row.id)
-        .execute();
+      await trx.updateTable("matching_datasets").set({ path }).where("id", "=", row.id).execute();
       await this.audit.record(
         ctx,
         {
@@ -597,11 +596,18 @@ export class MatchingService {
     const resultsDir = join(this.projectDir(project.id), "runs", runId);
     let run: LinkageRun | undefined;
     try {
-      let trainingLabels: { path: string; leftColumn: string; rightColumn: string; labelColumn: string } | undefined;
+      let trainingLabels:
+        | { path: string; leftColumn: string; rightColumn: string; labelColumn: string }
+        | undefined;
       if (runRow.used_labels > 0) {
         const path = await this.writeLabels(project.id);
         if (path)
-          trainingLabels = { path, leftColumn: "left_id", rightColumn: "right_id", labelColumn: "label" };
+          trainingLabels = {
+            path,
+            leftColumn: "left_id",
+            rightColumn: "right_id",
+            labelColumn: "label",
+          };
       }
       run = await runLinkage({
         inputs: datasets.map((d) => ({ path: d.path as string, name: d.name })),
@@ -693,7 +699,8 @@ export class MatchingService {
       .select("pseudonym_key")
       .where("id", "=", projectId)
       .executeTakeFirst();
-    if (!row?.pseudonym_key) throw new MatchingInputError("run", "This project's results have been deleted.");
+    if (!row?.pseudonym_key)
+      throw new MatchingInputError("run", "This project's results have been deleted.");
     return row.pseudonym_key;
   }
 
@@ -729,7 +736,12 @@ export class MatchingService {
         entityType: "matching-run",
         entityId: run.id,
         summary: `Viewed ${pairs.length} pseudonymised pairs (${options.purpose}) of ${project.name}`,
-        changes: { projectId: project.id, min: options.min, max: options.max, offset: options.offset },
+        changes: {
+          projectId: project.id,
+          min: options.min,
+          max: options.max,
+          offset: options.offset,
+        },
       });
       return { pairs, total };
     } finally {
@@ -740,7 +752,14 @@ export class MatchingService {
   private toPairView(
     project: Project,
     key: string,
-    r: { rid_l: number; rid_r: number; left_id: string; right_id: string; match_probability: number; match_weight: number },
+    r: {
+      rid_l: number;
+      rid_r: number;
+      left_id: string;
+      right_id: string;
+      match_probability: number;
+      match_weight: number;
+    },
     decisions: Map<string, "match" | "not-a-match">,
   ): PairView {
     const leftId = String(r.left_id);
@@ -837,9 +856,15 @@ export class MatchingService {
   }
 
   /** The trained m and u of every comparison level (from the run's saved settings). */
-  async parameters(
-    run: Run,
-  ): Promise<{ comparison: string; level: string; m: number | null; u: number | null; weight: number | null }[]> {
+  async parameters(run: Run): Promise<
+    {
+      comparison: string;
+      level: string;
+      m: number | null;
+      u: number | null;
+      weight: number | null;
+    }[]
+  > {
     const row = await this.db
       .selectFrom("matching_runs")
       .select("settings")
@@ -855,7 +880,10 @@ export class MatchingService {
           level: l.label,
           m: typeof l.m === "number" ? l.m : null,
           u: typeof l.u === "number" ? l.u : null,
-          weight: typeof l.m === "number" && typeof l.u === "number" && l.m > 0 && l.u > 0 ? Math.log2(l.m / l.u) : null,
+          weight:
+            typeof l.m === "number" && typeof l.u === "number" && l.m > 0 && l.u > 0
+              ? Math.log2(l.m / l.u)
+              : null,
         })),
     );
   }
@@ -924,7 +952,12 @@ export class MatchingService {
           entityType: "matching-run",
           entityId: run.id,
           summary: `Pair ${pair.leftPseudonym} ↔ ${pair.rightPseudonym}: ${decision === "match" ? "a match" : "not a match"}`,
-          changes: { projectId: project.id, left: pair.leftPseudonym, right: pair.rightPseudonym, decision },
+          changes: {
+            projectId: project.id,
+            left: pair.leftPseudonym,
+            right: pair.rightPseudonym,
+            decision,
+          },
         },
         trx,
       );
@@ -959,7 +992,12 @@ export class MatchingService {
     try {
       return await evaluatePairs({
         pairsPath,
-        labels: { path: labels, leftColumn: "left_id", rightColumn: "right_id", labelColumn: "label" },
+        labels: {
+          path: labels,
+          leftColumn: "left_id",
+          rightColumn: "right_id",
+          labelColumn: "label",
+        },
         threshold: 0.5,
       });
     } catch (err) {
@@ -1041,7 +1079,10 @@ function isUuid(id: string): boolean {
 
 /** The header row of a CSV (quotes removed), read from its first line. */
 function csvHeader(data: Buffer): string[] {
-  const text = data.subarray(0, 64 * 1024).toString("utf8").replace(/^\uFEFF/, "");
+  const text = data
+    .subarray(0, 64 * 1024)
+    .toString("utf8")
+    .replace(/^\uFEFF/, "");
   const line = text.split(/\r?\n/, 1)[0] ?? "";
   const out: string[] = [];
   let cur = "";

@@ -464,28 +464,39 @@ export async function matchingRoutes(app: FastifyInstance, services: Services) {
     });
   });
 
-  app.post("/matching/:id/runs/:runId/pairs/:pairKey/reveal", { config }, async (request, reply) => {
-    const form = parseForm(revealForm, request.body);
-    if (!form.ok) return pairPage(request, reply, undefined, form);
-    return pairPage(request, reply, { reason: form.value.reason });
-  });
+  app.post(
+    "/matching/:id/runs/:runId/pairs/:pairKey/reveal",
+    { config },
+    async (request, reply) => {
+      const form = parseForm(revealForm, request.body);
+      if (!form.ok) return pairPage(request, reply, undefined, form);
+      return pairPage(request, reply, { reason: form.value.reason });
+    },
+  );
 
-  app.post("/matching/:id/runs/:runId/pairs/:pairKey/review", { config }, async (request, reply) => {
-    const form = parseForm(reviewForm, request.body);
-    if (!form.ok) return pairPage(request, reply, undefined, form);
-    const { project, run } = await resultsRun(request);
-    const { pairKey } = request.params as { pairKey: string };
-    const pair = await matching.review(
-      request.audit,
-      project,
-      run,
-      pairKey,
-      form.value.decision,
-      form.value.note || null,
-    );
-    if (!pair) throw new HttpError(404, "No such pair in this run.");
-    return reply.redirect(`/matching/${project.id}/runs/${run.id}/pairs/${pairKey}?done=reviewed`, 303);
-  });
+  app.post(
+    "/matching/:id/runs/:runId/pairs/:pairKey/review",
+    { config },
+    async (request, reply) => {
+      const form = parseForm(reviewForm, request.body);
+      if (!form.ok) return pairPage(request, reply, undefined, form);
+      const { project, run } = await resultsRun(request);
+      const { pairKey } = request.params as { pairKey: string };
+      const pair = await matching.review(
+        request.audit,
+        project,
+        run,
+        pairKey,
+        form.value.decision,
+        form.value.note || null,
+      );
+      if (!pair) throw new HttpError(404, "No such pair in this run.");
+      return reply.redirect(
+        `/matching/${project.id}/runs/${run.id}/pairs/${pairKey}?done=reviewed`,
+        303,
+      );
+    },
+  );
 }
 
 function pageNumber(request: FastifyRequest): number {
