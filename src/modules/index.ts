@@ -10,6 +10,8 @@ import { authRoutes } from "./auth/routes.ts";
 import { breachesApi } from "./breaches/api.ts";
 import { igTeam } from "./breaches/policy.ts";
 import { breachesRoutes } from "./breaches/routes.ts";
+import { dpiaApi } from "./dpia/api.ts";
+import { dpiaNavigation, dpiaRoutes } from "./dpia/routes.ts";
 import { homeRoutes } from "./home/routes.ts";
 import { matchingRoutes, matchingTeam } from "./matching/routes.ts";
 import { obligationsNavigation, obligationsRoutes } from "./obligations/routes.ts";
@@ -54,6 +56,14 @@ export const modules: StewardModule[] = [
       await breachesApi(app, services);
     },
     navigation: [{ text: "Breaches", href: "/breaches", policy: igTeam }],
+  },
+  {
+    name: "dpia",
+    routes: async (app, services) => {
+      await dpiaRoutes(app, services);
+      await dpiaApi(app, services);
+    },
+    navigation: dpiaNavigation,
   },
   {
     name: "matching",

@@ -7,6 +7,8 @@ import { createObligationsServices } from "../modules/obligations/obligations-se
 import { OpenDataService } from "../modules/opendata/opendata-service.ts";
 import { breachAssetsFrom } from "../modules/breaches/asset-source.ts";
 import { BreachesService } from "../modules/breaches/breaches-service.ts";
+import { dpiaLinksFrom } from "../modules/dpia/asset-source.ts";
+import { DpiaService } from "../modules/dpia/dpia-service.ts";
 import { OrganisationService } from "../modules/organisation/organisation-service.ts";
 import {
   createRequestsServices,
@@ -52,10 +54,12 @@ export function createServices(
     igTeamEmail: config.IG_TEAM_EMAIL,
     publicUrl: config.PUBLIC_URL,
   });
+  const dpia = new DpiaService(db, audit, mail, users, organisation, { publicUrl: config.PUBLIC_URL });
   const assets = new AssetsService(db, audit);
   breaches.useAssets(breachAssetsFrom(assets));
   const processing = new ProcessingService(db, audit);
   const flows = new FlowsService(db, audit);
+  dpia.useLinks(dpiaLinksFrom(assets, processing));
 
   const obligations = createObligationsServices({ db, audit, mail, jobs, config });
 
@@ -74,6 +78,8 @@ export function createServices(
   jobs.every("sessions.purge", 3600);
   jobs.define("breaches.clock-alerts", async () => ({ sent: await breaches.sendClockAlerts() }));
   jobs.every("breaches.clock-alerts", 60);
+  jobs.define("dpia.review-reminders", async () => ({ sent: await dpia.sendReviewReminders() }));
+  jobs.every("dpia.review-reminders", 6 * 3600);
   jobs.define("assets.review-reminders", async () =>
     assets.sendReviewReminders((to, subject, body) => mail.send(to, subject, body), {
       baseUrl: config.PUBLIC_URL,
@@ -118,6 +124,7 @@ export function createServices(
     organisation,
     assets,
     breaches,
+    dpia,
     processing,
     flows,
     opendata,

@@ -112,7 +112,7 @@ CREATE TABLE dpias (
   template_version integer NOT NULL REFERENCES dpia_templates (version),
   content jsonb NOT NULL DEFAULT '{}',
   asset_ids uuid[] NOT NULL DEFAULT '{}',
-  processing text,
+  processing_ids uuid[] NOT NULL DEFAULT '{}',
   approved_version integer,
   review_date date,
   review_owner text,
