@@ -156,7 +156,11 @@ export async function requestsApiRoutes(app: FastifyInstance, services: Services
           200: {
             type: "object",
             properties: {
-              total: { type: "integer", description: "Matches, counted up to 1,001" },
+              total: {
+                type: "integer",
+                description: "Matches, counted exactly up to 100 (totalIsCapped: more)",
+              },
+              totalIsCapped: { type: "boolean" },
               hasMore: { type: "boolean" },
               results: { type: "array", items: disclosureHitSchema },
             },

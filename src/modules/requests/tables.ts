@@ -157,6 +157,9 @@ export interface DisclosureLogTable {
   related_links: Json;
   received: DateColumn;
   published_on: DateColumn;
+  /** Generated full-text vectors (read-only). */
+  search: ColumnType<string, never, never>;
+  title_search: ColumnType<string, never, never>;
 }
 
 declare module "../../platform/db/schema.ts" {

@@ -560,6 +560,8 @@ export class CasesService {
     if (!isIsoDate(input.date)) throw new CaseInputError("eventDate", "Enter a real date");
     if (input.date > todayIso())
       throw new CaseInputError("eventDate", "The date must be today or in the past");
+    // Read before the transaction: the embedded database serves one connection at a time.
+    const calendar = await this.calendars.calendar();
     return this.db.transaction().execute(async (trx) => {
       const record = await this.get(id, trx);
       if (!record) throw new CaseInputError("id", "No such case");
@@ -580,7 +582,7 @@ export class CasesService {
         })
         .execute();
       const label = input.type.replaceAll("-", " ");
-      const result = await this.refreshClock(trx, id, `${input.date}: ${label}`);
+      const result = await this.refreshClock(trx, id, `${input.date}: ${label}`, calendar);
       await this.audit.record(
         ctx,
         {

@@ -377,8 +377,9 @@ export class CaseworkService {
       attachments.length > 0
         ? `${input.body}\n\nDocuments enclosed:\n${attachments.map((a) => `- ${a.filename}`).join("\n")}`
         : input.body;
+    // The outbox is written on its own connection, so before the transaction rather than inside it.
+    const outboxId = await this.mail.send(to, input.subject, body);
     await this.db.transaction().execute(async (trx) => {
-      const outboxId = await this.mail.send(to, input.subject, body);
       await trx
         .insertInto("request_correspondence")
         .values({
@@ -473,11 +474,6 @@ export class CaseworkService {
           due_date: dueDate,
         })
         .execute();
-      await this.mail.send(
-        email,
-        `Information request ${record.reference}: your contribution is needed by ${dueDate}`,
-        `The information governance team needs your help to answer request ${record.reference}.\n\n${input.question.trim()}\n\nPlease reply by ${dueDate}. The council's legal deadline for the response is ${record.dueDate ?? "on hold"}.\n\n${this.settings.councilName}`,
-      );
       await this.audit.record(
         ctx,
         {
@@ -489,6 +485,11 @@ export class CaseworkService {
         trx,
       );
     });
+    await this.mail.send(
+      email,
+      `Information request ${record.reference}: your contribution is needed by ${dueDate}`,
+      `The information governance team needs your help to answer request ${record.reference}.\n\n${input.question.trim()}\n\nPlease reply by ${dueDate}. The council's legal deadline for the response is ${record.dueDate ?? "on hold"}.\n\n${this.settings.councilName}`,
+    );
   }
 
   async receiveContribution(

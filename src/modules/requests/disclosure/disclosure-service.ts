@@ -37,18 +37,29 @@ export interface DisclosureHit extends Omit<DisclosureEntry, "requestText" | "re
   snippet: string;
 }
 
-/** Words of a query as a prefix query for suggestions: "bin coll" → bin & coll:*. */
-export function prefixQuery(text: string): string | undefined {
-  const words = text
+/** The newest matches ranked for relevance; later pages go by date. */
+export const RANKED_WINDOW = 100;
+/** Matches counted exactly up to this; above it the page says "more than". */
+export const COUNT_CAP = 100;
+const SUGGESTION_WINDOW = 100;
+
+/** Words of what someone is typing as tsquery terms, each a prefix: "bin coll" → bin:*, coll:*. */
+export function prefixWords(text: string): string[] {
+  return text
     .toLowerCase()
     .normalize("NFKD")
     .replace(/[^a-z0-9\s]/g, " ")
     .split(/\s+/)
-    .filter((w) => w.length > 1)
-    .slice(0, 8);
-  if (words.length === 0) return undefined;
-  return words.map((w) => `${w}:*`).join(" | ");
+    .filter((w) => w.length > 2 && !STOP.has(w))
+    .slice(-8)
+    .map((w) => `${w}:*`);
 }
+
+const STOP = new Set(
+  "the and for are was were how many much what which who when where why please tell give provide list number information council from with this that have has had you your all any can could would about into since".split(
+    " ",
+  ),
+);
 
 const OUTCOME_FILTERS = Object.keys(OUTCOMES);
 
@@ -88,7 +99,12 @@ export class DisclosureService {
 
   async search(
     filter: DisclosureSearch,
-  ): Promise<{ results: DisclosureHit[]; total: number; hasMore: boolean }> {
+  ): Promise<{
+    results: DisclosureHit[];
+    total: number;
+    totalIsCapped: boolean;
+    hasMore: boolean;
+  }> {
     const pageSize = Math.min(Math.max(filter.pageSize ?? 20, 1), 100);
     const page = Math.min(Math.max(filter.page ?? 1, 1), 500);
     const text = (filter.q ?? "").trim().slice(0, 200);
@@ -102,33 +118,67 @@ export class DisclosureService {
     if (filter.type === "foi" || filter.type === "eir") q = q.where("type", "=", filter.type);
     if (filter.from && isIsoDate(filter.from)) q = q.where("published_on", ">=", filter.from);
     if (filter.to && isIsoDate(filter.to)) q = q.where("published_on", "<=", filter.to);
-    const rowsQuery = q
-      .select([
-        "id",
-        "reference",
-        "type",
-        "title",
-        "outcome",
-        "service",
-        "topic",
-        "related_links",
-        "received",
-        "published_on",
-        sql<string>`left(response_text, 240)`.as("snippet"),
-      ])
+    const columns = [
+      "id",
+      "reference",
+      "type",
+      "title",
+      "outcome",
+      "service",
+      "topic",
+      "related_links",
+      "received",
+      "published_on",
+    ] as const;
+    const offset = (page - 1) * pageSize;
+    // Counting every match is slow: count up to COUNT_CAP and say "more than".
+    const counted = await this.db
+      .selectFrom(
+        q
+          .select("id")
+          .limit(COUNT_CAP + 1)
+          .as("m"),
+      )
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .executeTakeFirstOrThrow();
+    const matches = Number(counted.n);
+    const snippet = sql<string>`left(response_text, 240)`.as("snippet");
+    const byDate = q
+      .select([...columns, snippet])
+      .orderBy("published_on", "desc")
+      .orderBy("id")
       .limit(pageSize + 1)
-      .offset((page - 1) * pageSize);
-    const ordered = query
-      ? rowsQuery.orderBy(sql`ts_rank(search, ${query})`, "desc").orderBy("published_on", "desc")
-      : rowsQuery.orderBy("published_on", "desc").orderBy("id");
-    // Counting every match of a common word is the slow part: count up to 1,000 and say "1,000+".
-    const [rows, counted] = await Promise.all([
-      ordered.execute(),
-      this.db
-        .selectFrom(q.select("id").limit(1001).as("m"))
-        .select((eb) => eb.fn.countAll<string>().as("n"))
-        .executeTakeFirstOrThrow(),
-    ]);
+      .offset(offset);
+    let rowsQuery = byDate;
+    if (query && matches <= COUNT_CAP) {
+      // Few matches: rank them all (the full-text index finds them).
+      rowsQuery = q
+        .select([...columns, snippet])
+        .orderBy(sql`ts_rank(search, ${query})`, "desc")
+        .orderBy("published_on", "desc")
+        .orderBy("id")
+        .limit(pageSize + 1)
+        .offset(offset);
+    } else if (query && offset + pageSize <= RANKED_WINDOW) {
+      // Many matches: ranking them all is what makes full-text search slow. Rank the newest
+      // RANKED_WINDOW (found quickly through the published_on index), then later pages by date.
+      rowsQuery = this.db
+        .selectFrom(
+          q
+            .select([...columns, "search", "response_text"])
+            .orderBy("published_on", "desc")
+            .orderBy("id")
+            .limit(RANKED_WINDOW)
+            .as("candidates"),
+        )
+        .select([...columns, snippet])
+        .orderBy(sql`ts_rank(search, ${query})`, "desc")
+        .orderBy("published_on", "desc")
+        .orderBy("id")
+        .limit(pageSize + 1)
+        .offset(offset) as unknown as typeof byDate;
+    }
+    const rows = await rowsQuery.execute();
     return {
       results: rows.slice(0, pageSize).map((r) => ({
         id: r.id,
@@ -144,7 +194,8 @@ export class DisclosureService {
         publishedOn: r.published_on,
         snippet: r.snippet,
       })),
-      total: Number(counted.n),
+      total: matches,
+      totalIsCapped: matches > COUNT_CAP,
       hasMore: rows.length > pageSize,
     };
   }
@@ -154,16 +205,28 @@ export class DisclosureService {
     text: string,
     limit = 5,
   ): Promise<{ id: string; title: string; reference: string; publishedOn: string }[]> {
-    const query = prefixQuery(text.slice(0, 300));
-    if (!query) return [];
-    const rows = await this.db
-      .selectFrom("disclosure_log")
-      .select(["id", "title", "reference", "published_on"])
-      .where(sql<boolean>`search @@ to_tsquery('english', ${query})`)
-      .orderBy(sql`ts_rank(search, to_tsquery('english', ${query}))`, "desc")
-      .orderBy("published_on", "desc")
-      .limit(Math.min(limit, 10))
-      .execute();
+    const words = prefixWords(text.slice(0, 300));
+    if (words.length === 0) return [];
+    const find = async (query: string) => {
+      const tsquery = sql`to_tsquery('english', ${query})`;
+      return this.db
+        .selectFrom(
+          this.db
+            .selectFrom("disclosure_log")
+            .select(["id", "title", "reference", "published_on", "search"])
+            .where(sql<boolean>`search @@ ${tsquery}`)
+            .limit(SUGGESTION_WINDOW)
+            .as("candidates"),
+        )
+        .select(["id", "title", "reference", "published_on"])
+        .orderBy(sql`ts_rank(search, ${tsquery})`, "desc")
+        .orderBy("published_on", "desc")
+        .limit(Math.min(limit, 10))
+        .execute();
+    };
+    // Every word first (the last one as a prefix: it may be half typed); then the last few words.
+    let rows = await find(words.join(" & "));
+    if (rows.length === 0 && words.length > 1) rows = await find(words.slice(-3).join(" | "));
     return rows.map((r) => ({
       id: r.id,
       title: r.title,

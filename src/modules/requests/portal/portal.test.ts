@@ -297,15 +297,16 @@ describe("public portal and disclosure log", () => {
     const report = await ctx.services.requests.reports.report({ year: "2026/27" });
     const foi = report.timeliness.find((r) => r.type === "foi");
     assert.ok(foi);
-    assert.equal(foi.closed, 4);
-    assert.equal(foi.inTime, 3);
-    assert.equal(foi.percentInTime, 75);
+    // The four here and the grit-bins case closed above, in time: 4 of 5.
+    assert.equal(foi.closed, 5);
+    assert.equal(foi.inTime, 4);
+    assert.equal(foi.percentInTime, 80);
     assert.equal(foi.band, "Unsatisfactory");
     const csv = await ctx.services.requests.reports.timelinessCsv("2026/27");
     assert.match(csv, /^council_year,type,received/);
     assert.match(csv, /2026\/27,foi,/);
     const themes = await ctx.services.requests.reports.themes({ today: "2026-11-25" });
-    const pothole = themes.find((t) => t.terms.includes("pothole"));
+    const pothole = themes.find((t) => t.examples.some((e) => /Pothole/.test(e.summary)));
     assert.ok(pothole, JSON.stringify(themes.map((t) => t.label)));
     assert.ok(pothole.count >= 4);
     assert.equal(pothole.estimatedSavingPounds, pothole.lastTwelveMonths * 160);

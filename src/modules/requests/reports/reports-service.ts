@@ -297,7 +297,7 @@ export class RequestReportsService {
     // Each request's signature: its most distinctive shared words.
     const signatures = docs.map((d) =>
       d.terms
-        .filter((t) => (df.get(t) ?? 0) >= 2 && (df.get(t) ?? 0) < n * 0.5)
+        .filter((t) => (df.get(t) ?? 0) >= 2 && (n < 20 || (df.get(t) ?? 0) < n * 0.5))
         .sort((a, b) => (df.get(b) ?? 0) - (df.get(a) ?? 0) || a.localeCompare(b))
         .slice(0, 6),
     );
