@@ -1,5 +1,6 @@
 import { parse } from "csv-parse/sync";
-import ExcelJS from "exceljs";
+import type * as ExcelJS from "exceljs";
+import { loadExcel } from "../../platform/lazy.ts";
 
 /** A sheet as councils keep them: a heading row, then one row per record. */
 export interface Sheet {
@@ -40,7 +41,7 @@ export async function readSheet(filename: string, data: Buffer): Promise<Sheet> 
       );
     }
   } else if (/\.xlsx$/i.test(filename)) {
-    const book = new ExcelJS.Workbook();
+    const book = new (await loadExcel()).Workbook();
     try {
       await book.xlsx.load(data as unknown as ArrayBuffer);
     } catch {
@@ -103,7 +104,7 @@ export async function toXlsx(
   headings: string[],
   rows: unknown[][],
 ): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  const book = new (await loadExcel()).Workbook();
   const sheet = book.addWorksheet(sheetName);
   sheet.addRow(headings).font = { bold: true };
   for (const r of rows)

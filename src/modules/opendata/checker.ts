@@ -1,5 +1,6 @@
 import { open } from "node:fs/promises";
-import { DuckDBInstance } from "@duckdb/node-api";
+import type { DuckDBInstance } from "@duckdb/node-api";
+import { loadDuckDB } from "../../platform/lazy.ts";
 import { mask, rulesForColumn } from "./screen.ts";
 import {
   checksFor,
@@ -82,7 +83,8 @@ export async function openDuck(
     memory_limit: options.memoryLimit ?? "1500MB",
   };
   if (options.tempDir) settings.temp_directory = options.tempDir;
-  return DuckDBInstance.create(":memory:", settings);
+  const { DuckDBInstance: Instance } = await loadDuckDB();
+  return Instance.create(":memory:", settings);
 }
 
 function csvSource(path: string, encoding?: string): string {

@@ -1,4 +1,5 @@
-import ExcelJS from "exceljs";
+import type * as ExcelJS from "exceljs";
+import { loadExcel } from "../../platform/lazy.ts";
 import type { Finding } from "./checker.ts";
 
 /**
@@ -23,7 +24,7 @@ export async function inspectXlsx(data: Buffer): Promise<{ csv: string; findings
       "A pivot table keeps a hidden copy of its source rows. Publish the data as CSV instead.",
       ["pivot cache present"],
     );
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   await workbook.xlsx.load(data as unknown as ArrayBuffer);
   const hiddenSheets = workbook.worksheets.filter((w) => w.state !== "visible").map((w) => w.name);
   if (hiddenSheets.length)

@@ -1,5 +1,6 @@
 import { parse } from "csv-parse/sync";
-import ExcelJS from "exceljs";
+import type * as ExcelJS from "exceljs";
+import { loadExcel } from "../../../platform/lazy.ts";
 
 /** A file Steward cannot import, with a message that says why in plain words. */
 export class SpreadsheetError extends Error {}
@@ -69,7 +70,8 @@ function columnName(n: number): string {
 }
 
 async function readXlsx(data: Buffer): Promise<ReadSheets> {
-  const workbook = new ExcelJS.Workbook();
+  const excel = await loadExcel();
+  const workbook = new excel.Workbook();
   try {
     await workbook.xlsx.load(data as unknown as ArrayBuffer);
   } catch {
@@ -93,8 +95,7 @@ async function readXlsx(data: Buffer): Promise<ReadSheets> {
       const cells: string[] = [];
       row.eachCell({ includeEmpty: true }, (cell, col) => {
         if (col > MAX_COLUMNS) return;
-        if (cell.type === ExcelJS.ValueType.Formula)
-          formulas.push(`${columnName(col)}${rowNumber}`);
+        if (cell.type === excel.ValueType.Formula) formulas.push(`${columnName(col)}${rowNumber}`);
         cells[col - 1] = cellText(cell.value);
       });
       rows[rowNumber - 1] = Array.from(cells, (c) => c ?? "");

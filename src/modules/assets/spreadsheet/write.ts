@@ -1,4 +1,5 @@
-import ExcelJS from "exceljs";
+import type * as ExcelJS from "exceljs";
+import { loadExcel } from "../../../platform/lazy.ts";
 
 export interface Sheet {
   name: string;
@@ -27,7 +28,7 @@ export function toCsv(sheet: Sheet): string {
 }
 
 export async function toXlsx(sheets: Sheet[], title: string): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   workbook.creator = "Steward";
   workbook.title = title;
   const fixed = new Date(Date.UTC(2000, 0, 1));

@@ -1,4 +1,5 @@
-import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from "@duckdb/node-api";
+import { loadDuckDB } from "../../../platform/lazy.ts";
 
 export interface DbOptions {
   threads?: number;
@@ -15,6 +16,7 @@ export class Db {
   ) {}
 
   static async open(options: DbOptions = {}): Promise<Db> {
+    const { DuckDBInstance } = await loadDuckDB();
     const instance = await DuckDBInstance.create(":memory:", {
       threads: String(options.threads ?? 2),
       memory_limit: options.memoryLimit ?? "6GB",
