@@ -5,6 +5,7 @@ import type { Services } from "../../platform/services.ts";
 import { loadObligationsDemo } from "../obligations/demo.ts";
 import { loadOpenDataDemo } from "../opendata/demo.ts";
 import { loadAssetDemo } from "../assets/demo.ts";
+import { loadBreachAndDpiaDemo } from "../breaches/demo.ts";
 import type { GovernanceRole } from "../organisation/organisation-service.ts";
 import { loadRequestsDemo } from "../requests/demo.ts";
 
@@ -162,6 +163,7 @@ export async function loadDemoData(services: Services, ctx: AuditContext): Promi
   await loadOpenDataDemo(services, ctx);
   await loadAssetDemo(services, ctx);
   await loadRequestsDemo(services, ctx);
+  await loadBreachAndDpiaDemo(services, ctx);
   await services.settings.set("demo.loaded", { at: new Date().toISOString() });
   return { adminEmail, adminPassword };
 }
