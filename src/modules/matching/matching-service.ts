@@ -551,7 +551,7 @@ export class MatchingService {
       .selectAll()
       .where("id", "=", runId)
       .executeTakeFirst();
-    if (!runRow || runRow.status !== "queued") return { skipped: true };
+    if (runRow?.status !== "queued") return { skipped: true };
     const project = await this.project(runRow.project_id);
     if (!project) return { skipped: true };
     const datasets = (await this.datasets(project.id)).filter((d) => !d.deletedAt && d.path);

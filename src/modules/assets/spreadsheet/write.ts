@@ -1,4 +1,3 @@
-import type * as ExcelJS from "exceljs";
 import { loadExcel } from "../../../platform/lazy.ts";
 
 export interface Sheet {

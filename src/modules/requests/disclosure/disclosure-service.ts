@@ -97,9 +97,7 @@ export class DisclosureService {
     private readonly cases: CasesService,
   ) {}
 
-  async search(
-    filter: DisclosureSearch,
-  ): Promise<{
+  async search(filter: DisclosureSearch): Promise<{
     results: DisclosureHit[];
     total: number;
     totalIsCapped: boolean;
