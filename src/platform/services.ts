@@ -2,18 +2,19 @@ import type { Config } from "../config.ts";
 import { AssetsService } from "../modules/assets/assets-service.ts";
 import { FlowsService } from "../modules/assets/flows/flows-service.ts";
 import { ProcessingService } from "../modules/assets/processing/processing-service.ts";
-import { MatchingService } from "../modules/matching/matching-service.ts";
-import { createObligationsServices } from "../modules/obligations/obligations-services.ts";
-import { OpenDataService } from "../modules/opendata/opendata-service.ts";
 import { breachAssetsFrom } from "../modules/breaches/asset-source.ts";
 import { BreachesService } from "../modules/breaches/breaches-service.ts";
 import { dpiaLinksFrom } from "../modules/dpia/asset-source.ts";
 import { DpiaService } from "../modules/dpia/dpia-service.ts";
+import { MatchingService } from "../modules/matching/matching-service.ts";
+import { createObligationsServices } from "../modules/obligations/obligations-services.ts";
+import { OpenDataService } from "../modules/opendata/opendata-service.ts";
 import { OrganisationService } from "../modules/organisation/organisation-service.ts";
 import {
   createRequestsServices,
   personalDataSource,
 } from "../modules/requests/requests-service.ts";
+import { requestCasesRetentionSource } from "../modules/requests/retention-source.ts";
 import { AuditService, systemActor } from "./audit/audit-service.ts";
 import { ApiTokensService } from "./auth/api-tokens-service.ts";
 import { SessionsService } from "./auth/sessions-service.ts";
@@ -54,14 +55,14 @@ export function createServices(
     igTeamEmail: config.IG_TEAM_EMAIL,
     publicUrl: config.PUBLIC_URL,
   });
-  const dpia = new DpiaService(db, audit, mail, users, organisation, { publicUrl: config.PUBLIC_URL });
+  const dpia = new DpiaService(db, audit, mail, users, organisation, {
+    publicUrl: config.PUBLIC_URL,
+  });
   const assets = new AssetsService(db, audit);
-  breaches.useAssets(breachAssetsFrom(assets));
   const processing = new ProcessingService(db, audit);
   const flows = new FlowsService(db, audit);
   dpia.useLinks(dpiaLinksFrom(assets, processing));
-
-  const obligations = createObligationsServices({ db, audit, mail, jobs, config });
+  breaches.useAssets(breachAssetsFrom(assets));
 
   const requests = createRequestsServices({
     db,
@@ -73,6 +74,9 @@ export function createServices(
     // The SAR search checklist reads the asset register.
     assets: () => personalDataSource(assets),
   });
+
+  const obligations = createObligationsServices({ db, audit, mail, jobs, config });
+  obligations.retention.connect(requestCasesRetentionSource(db));
 
   jobs.define("sessions.purge", async () => ({ purged: await sessions.purgeEnded() }));
   jobs.every("sessions.purge", 3600);
@@ -123,14 +127,14 @@ export function createServices(
     settings,
     organisation,
     assets,
-    breaches,
-    dpia,
     processing,
     flows,
+    requests,
+    breaches,
+    dpia,
     opendata,
     matching,
     ...obligations,
-    requests,
   };
 }
 
