@@ -243,6 +243,37 @@ describe("breaches: report, triage, decide, notify, close", () => {
     );
   });
 
+  it("choosing an asset from the register fills in its data categories and special-category flag", async () => {
+    const asset = await ctx.services.assets.create(systemActor, {
+      name: "Children's case system",
+      assetType: "system",
+      format: "electronic",
+      marking: "official",
+      holdsPersonalData: true,
+      personalDataCategories: ["health", "identity"],
+      dataSubjectCategories: ["looked-after-children"],
+    });
+    const { client: staff } = await signedInClient(ctx, []);
+    const id = idFrom((await report(staff)).headers.location);
+    const { client: ig } = await signedInClient(ctx, ["dpo"]);
+    const form = await ig.get(`/breaches/${id}/assess`);
+    assert.match(form.body, /Children&#39;s case system|Children's case system/);
+    const res = await ig.post(`/breaches/${id}/assess`, {
+      title: "Case notes sent to wrong agency",
+      "aware-day": "6",
+      "aware-month": "6",
+      "aware-year": "2025",
+      "aware-time": "18:30",
+      assetIds: [asset.id],
+    });
+    assert.equal(res.statusCode, 303);
+    const page = await ig.get(`/breaches/${id}`);
+    assert.match(page.body, /Health data/);
+    assert.match(page.body, /Basic personal identifiers/);
+    assert.match(page.body, /Special category or criminal offence data\s*<\/dt>\s*<dd[^>]*>\s*Yes/);
+    assert.match(page.body, /Children/);
+  });
+
   it("sends each escalating alert once to the DPO and SIRO, even from two processes", async () => {
     const dpo = await createUser(ctx, ["dpo"]);
     const siro = await createUser(ctx, ["siro"]);

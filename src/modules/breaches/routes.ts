@@ -299,6 +299,11 @@ export async function breachesRoutes(app: FastifyInstance, services: Services) {
     const state = (request.query as { state?: string }).state;
     const chosen = state === "closed" || state === "all" ? state : "open";
     const items = await breaches.list({ state: chosen });
+    await services.audit.record(request.audit, {
+      action: "view",
+      entityType: "breach-list",
+      summary: `Breach list (${chosen}) viewed`,
+    });
     return reply.render("breaches/views/list.njk", {
       pageTitle: "Personal data breaches",
       items,
