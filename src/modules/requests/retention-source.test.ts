@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createTestContext, type TestContext } from "../../../test/helpers/runtime.ts";
+import type { NewCase } from "./cases/cases-service.ts";
 import { ANONYMISED_SUMMARY } from "./retention-source.ts";
 
 const actor = { actorId: null, actorLabel: "test" };
 
-function foi(received: string, requesterName: string) {
+function foi(received: string, requesterName: string): NewCase {
   return {
     type: "foi",
     received,
