@@ -172,9 +172,12 @@ describe("DPIAs: screening, the full DPIA, sign-off and versions", () => {
     const doc = await pm.get(`/dpia/${id}/document?version=1`);
     assert.equal(doc.statusCode, 200);
     assert.match(doc.body, /Measures approved by/);
-    const word = await pm.get(`/dpia/${id}/document.doc`);
-    assert.match(String(word.headers["content-type"]), /msword/);
+    const word = await pm.get(`/dpia/${id}/document.docx`);
+    assert.match(String(word.headers["content-type"]), /wordprocessingml/);
+    assert.equal(word.rawPayload.subarray(0, 4).toString("binary"), "PK\u0003\u0004", "a zip");
+    assert.match(word.body, /word\/document\.xml/);
     assert.match(word.body, /Single view of the family/);
+    assert.match(word.body, /Prior consultation with the ICO/);
 
     // Own list vs everyone's; the API the same.
     assert.equal((await pm.get(`/api/v1/dpias/${id}`)).statusCode, 200);

@@ -6,7 +6,7 @@ import { HttpError, requireUser } from "../../platform/web/errors.ts";
 import { asArray, type FormErrors, fieldError, parseForm } from "../../platform/web/forms.ts";
 import type { NavItem } from "../../platform/web/navigation.ts";
 import { compare } from "./diff.ts";
-import { wordDocument } from "./document.ts";
+import { docxDocument } from "./document.ts";
 import {
   type Dpia,
   DpiaInputError,
@@ -750,11 +750,11 @@ export async function dpiaRoutes(app: FastifyInstance, services: Services) {
     });
   });
 
-  app.get("/dpia/:id/document.doc", { config: { policy: signedIn } }, async (request, reply) => {
+  app.get("/dpia/:id/document.docx", { config: { policy: signedIn } }, async (request, reply) => {
     const doc = await documentFor(request);
     return reply
-      .type("application/msword")
-      .header("content-disposition", `attachment; filename="${doc.d.reference}.doc"`)
-      .send(wordDocument(doc));
+      .type("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+      .header("content-disposition", `attachment; filename="${doc.d.reference}.docx"`)
+      .send(docxDocument(doc));
   });
 }
