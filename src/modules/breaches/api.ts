@@ -4,6 +4,7 @@ import type { Services } from "../../platform/services.ts";
 import { HttpError, requireUser } from "../../platform/web/errors.ts";
 import { type Breach, BreachInputError } from "./breaches-service.ts";
 import type { BreachClock } from "./clock.ts";
+import { clean } from "./form-helpers.ts";
 import { igTeam } from "./policy.ts";
 
 const problem = { $ref: "problem#" } as const;
@@ -169,20 +170,29 @@ export async function breachesApi(app: FastifyInstance, services: Services) {
     },
     async (request, reply) => {
       const user = requireUser(request);
-      const body = request.body as {
+      const body = clean(request.body) as {
         summary: string;
         dataInvolved: string;
         whoKnows?: string;
         occurredAt?: string;
         discoveredAt?: string;
       };
+      const when = (v: string | undefined, field: string) => {
+        if (!v) return null;
+        const d = new Date(v);
+        if (Number.isNaN(d.getTime()))
+          throw new HttpError(400, `${field} is not a date and time`, { field });
+        return d;
+      };
+      const occurredAt = when(body.occurredAt, "occurredAt");
+      const discoveredAt = when(body.discoveredAt, "discoveredAt");
       try {
         const b = await breaches.report(request.audit, user.id, {
           summary: body.summary.trim(),
           dataInvolved: body.dataInvolved.trim(),
           whoKnows: body.whoKnows?.trim() || null,
-          occurredAt: body.occurredAt ? new Date(body.occurredAt) : null,
-          discoveredAt: body.discoveredAt ? new Date(body.discoveredAt) : null,
+          occurredAt,
+          discoveredAt,
         });
         return reply.code(201).send({ id: b.id, reference: b.reference });
       } catch (err) {

@@ -116,6 +116,15 @@ describe("breaches: report, triage, decide, notify, close", () => {
     });
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /whole number/);
+    const unknownArea = await ig.post(`/breaches/${id}/assess`, {
+      title: "Lost laptop",
+      "aware-day": "6",
+      "aware-month": "6",
+      "aware-year": "2025",
+      "aware-time": "18:30",
+      serviceAreaId: "00000000-0000-4000-8000-000000000000",
+    });
+    assert.equal(unknownArea.statusCode, 400);
     const ok = await ig.post(`/breaches/${id}/assess`, {
       title: "Lost laptop",
       "aware-day": "6",

@@ -98,3 +98,13 @@ export const optionalText = (v: unknown): string | null => {
   const s = typeof v === "string" ? v.trim() : "";
   return s === "" ? null : s;
 };
+
+/** PostgreSQL cannot store the NUL character in text or JSON: drop it from everything a form sends. */
+export function clean(body: unknown): Record<string, unknown> {
+  const strip = (v: unknown): unknown =>
+    typeof v === "string" ? v.replaceAll("\u0000", "") : Array.isArray(v) ? v.map(strip) : v;
+  if (!body || typeof body !== "object") return {};
+  return Object.fromEntries(
+    Object.entries(body as Record<string, unknown>).map(([k, v]) => [k, strip(v)]),
+  );
+}

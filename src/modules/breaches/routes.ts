@@ -8,6 +8,7 @@ import { BREACH_MATRIX } from "./assessment.ts";
 import { type BreachCase, BreachInputError, type Outcome } from "./breaches-service.ts";
 import { ALERT_POINTS } from "./clock.ts";
 import {
+  clean,
   dateTimeValues,
   mergeErrors,
   optionalText,
@@ -238,7 +239,7 @@ export async function breachesRoutes(app: FastifyInstance, services: Services) {
 
   app.post("/breaches/report", { config: { policy: signedIn } }, async (request, reply) => {
     const user = requireUser(request);
-    const form = parseForm(reportForm, request.body);
+    const form = parseForm(reportForm, clean(request.body));
     const occurred = readDateTime(request.body, "occurred", "it happened", false);
     const discovered = readDateTime(request.body, "discovered", "you found out", true);
     let errors: FormErrors | undefined = form.ok ? undefined : form.errors;
@@ -444,7 +445,7 @@ export async function breachesRoutes(app: FastifyInstance, services: Services) {
 
   app.post("/breaches/:id/assess", { config: { policy: igTeam } }, async (request, reply) => {
     const c = await loadCase(request, "opened for assessment");
-    const form = parseForm(triageForm, request.body);
+    const form = parseForm(triageForm, clean(request.body));
     const aware = readDateTime(request.body, "aware", "the council became aware", true);
     const contained = readDateTime(request.body, "contained", "it was contained", false);
     let errors: FormErrors | undefined = form.ok ? undefined : form.errors;
@@ -467,6 +468,11 @@ export async function breachesRoutes(app: FastifyInstance, services: Services) {
     if (errors || !form.ok || !aware.ok || !contained.ok)
       return again(errors ?? fieldError("form", "Check the form"));
     const v = form.value;
+    if (
+      v.serviceAreaId &&
+      !(await services.organisation.serviceAreas()).some((a) => a.id === v.serviceAreaId)
+    )
+      return again(fieldError("serviceAreaId", "Choose a service area from the list"));
     // Choosing an asset brings in what it holds: categories of data and of people, and special category flags.
     const assets = await breaches.assetOptions();
     const added = assets.filter(
@@ -521,7 +527,7 @@ export async function breachesRoutes(app: FastifyInstance, services: Services) {
   app.post("/breaches/:id/decision", { config: { policy: igTeam } }, async (request, reply) => {
     const user = requireUser(request);
     const c = await loadCase(request, "opened for a decision");
-    const form = parseForm(decisionForm, request.body);
+    const form = parseForm(decisionForm, clean(request.body));
     if (!form.ok)
       return renderCase(request, reply, c, { errors: form.errors, values: form.values });
     try {
@@ -575,7 +581,7 @@ export async function breachesRoutes(app: FastifyInstance, services: Services) {
     async (request, reply) => {
       const user = requireUser(request);
       const c = await loadCase(request, "opened to record a notification");
-      const form = parseForm(notificationForm, request.body);
+      const form = parseForm(notificationForm, clean(request.body));
       const when = readDateTime(request.body, "notified", "they were told", true);
       let errors: FormErrors | undefined = form.ok ? undefined : form.errors;
       if (!when.ok) errors = mergeErrors(errors, when.errors);
@@ -604,7 +610,7 @@ export async function breachesRoutes(app: FastifyInstance, services: Services) {
 
   app.post("/breaches/:id/delay-reason", { config: { policy: igTeam } }, async (request, reply) => {
     const c = await loadCase(request, "opened to record reasons for delay");
-    const form = parseForm(delayForm, request.body);
+    const form = parseForm(delayForm, clean(request.body));
     if (!form.ok) return renderCase(request, reply, c, { errors: form.errors });
     await breaches.setDelayReason(request.audit, c.breach.id, form.value.delayReason);
     return reply.redirect(`/breaches/${c.breach.id}?done=delay#clock`, 303);
@@ -612,7 +618,7 @@ export async function breachesRoutes(app: FastifyInstance, services: Services) {
 
   app.post("/breaches/:id/actions", { config: { policy: igTeam } }, async (request, reply) => {
     const c = await loadCase(request, "opened to add an action");
-    const form = parseForm(actionForm, request.body);
+    const form = parseForm(actionForm, clean(request.body));
     if (!form.ok)
       return renderCase(request, reply, c, { errors: form.errors, actionValues: form.values });
     await breaches.addAction(request.audit, c.breach.id, {
@@ -637,7 +643,7 @@ export async function breachesRoutes(app: FastifyInstance, services: Services) {
 
   app.post("/breaches/:id/lessons", { config: { policy: igTeam } }, async (request, reply) => {
     const c = await loadCase(request, "opened to record lessons");
-    const form = parseForm(lessonsForm, request.body);
+    const form = parseForm(lessonsForm, clean(request.body));
     if (!form.ok) return renderCase(request, reply, c, { errors: form.errors });
     await breaches.saveLessons(request.audit, c.breach.id, form.value.lessons);
     return reply.redirect(`/breaches/${c.breach.id}?done=lessons#lessons`, 303);
@@ -646,7 +652,7 @@ export async function breachesRoutes(app: FastifyInstance, services: Services) {
   app.post("/breaches/:id/close", { config: { policy: igTeam } }, async (request, reply) => {
     const user = requireUser(request);
     const c = await loadCase(request, "opened to close");
-    const form = parseForm(closeForm, request.body);
+    const form = parseForm(closeForm, clean(request.body));
     if (!form.ok) return renderCase(request, reply, c, { errors: form.errors });
     try {
       await breaches.close(request.audit, c.breach.id, user.id, form.value.closureSummary);

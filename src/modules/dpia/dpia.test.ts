@@ -37,6 +37,13 @@ describe("DPIAs: screening, the full DPIA, sign-off and versions", () => {
     assert.equal(res.statusCode, 400);
     assert.match(res.body, /Enter the project&#39;s name|Enter the project's name/);
     assert.match(res.body, /Say whether the project involves personal data/);
+    const area = await client.post("/dpia", {
+      title: "X",
+      description: "Y",
+      personalData: "no",
+      serviceAreaId: "00000000-0000-4000-8000-000000000000",
+    });
+    assert.equal(area.statusCode, 400);
   });
 
   it("a project manager screens and writes a DPIA; the DPO signs it off; edits make a new draft", async () => {

@@ -5,6 +5,7 @@ import type { Services } from "../../platform/services.ts";
 import { HttpError, requireUser } from "../../platform/web/errors.ts";
 import { asArray, type FormErrors, fieldError, parseForm } from "../../platform/web/forms.ts";
 import type { NavItem } from "../../platform/web/navigation.ts";
+import { clean } from "../breaches/form-helpers.ts";
 import { compare } from "./diff.ts";
 import { docxDocument } from "./document.ts";
 import {
@@ -156,6 +157,9 @@ export async function dpiaRoutes(app: FastifyInstance, services: Services) {
     return (id: string) => m.get(id) ?? "Removed from the register";
   }
 
+  const knownArea = async (id: string | undefined) =>
+    !id || (await services.organisation.serviceAreas()).some((a) => a.id === id);
+
   const common = (d: Dpia) => ({
     d,
     resultLabels,
@@ -228,8 +232,10 @@ export async function dpiaRoutes(app: FastifyInstance, services: Services) {
 
   app.post("/dpia", { config: { policy: signedIn } }, async (request, reply) => {
     const user = requireUser(request);
-    const form = parseForm(screeningForm, request.body);
+    const form = parseForm(screeningForm, clean(request.body));
     if (!form.ok) return screeningPage(reply, form.values, form.errors);
+    if (!(await knownArea(form.value.serviceAreaId)))
+      return screeningPage(reply, form.value, fieldError("serviceAreaId", "Choose a service area"));
     const d = await dpia.screenProject(
       request.audit,
       { id: user.id, name: user.displayName },
@@ -285,9 +291,9 @@ export async function dpiaRoutes(app: FastifyInstance, services: Services) {
 
   app.post("/dpia/template", { config: { policy: dpoOnly } }, async (request, reply) => {
     const user = requireUser(request);
-    const form = parseForm(templateForm, request.body);
+    const form = parseForm(templateForm, clean(request.body));
     if (!form.ok) return templatePage(reply, form.errors, form.values);
-    const body = (request.body ?? {}) as Record<string, unknown>;
+    const body = clean(request.body);
     const current = (await dpia.currentTemplate()).content;
     const str = (v: unknown, max: number) => (typeof v === "string" ? v.trim().slice(0, max) : "");
     const questions: ScreeningQuestion[] = current.questions
@@ -389,8 +395,15 @@ export async function dpiaRoutes(app: FastifyInstance, services: Services) {
   app.post("/dpia/:id/screening", { config: { policy: signedIn } }, async (request, reply) => {
     const user = requireUser(request);
     const d = await load(request, "edit");
-    const form = parseForm(screeningForm, request.body);
+    const form = parseForm(screeningForm, clean(request.body));
     if (!form.ok) return screeningPage(reply, form.values, form.errors, d);
+    if (!(await knownArea(form.value.serviceAreaId)))
+      return screeningPage(
+        reply,
+        form.value,
+        fieldError("serviceAreaId", "Choose a service area"),
+        d,
+      );
     await dpia.rescreen(request.audit, d.id, user.displayName, {
       ...form.value,
       serviceAreaId: form.value.serviceAreaId ?? null,
@@ -440,7 +453,7 @@ export async function dpiaRoutes(app: FastifyInstance, services: Services) {
     const step = (request.params as { step: string }).step;
     if (!STEP_FIELDS[step]) throw new HttpError(404, "No such step.");
     const shape = Object.fromEntries(STEP_FIELDS[step].map((k) => [k, optional(20000)]));
-    const form = parseForm(z.object(shape), request.body);
+    const form = parseForm(z.object(shape), clean(request.body));
     if (!form.ok) return stepPage(reply, d, step, form.values, form.errors);
     if (d.status === "screened") await dpia.start(request.audit, d.id);
     await dpia.saveSections(
@@ -488,7 +501,7 @@ export async function dpiaRoutes(app: FastifyInstance, services: Services) {
   });
 
   async function saveRisk(request: FastifyRequest, reply: FastifyReply, d: Dpia, risk?: DpiaRisk) {
-    const form = parseForm(riskForm, request.body);
+    const form = parseForm(riskForm, clean(request.body));
     if (!form.ok) return risksPage(reply, d, form.values, form.errors, risk);
     const v = form.value;
     const level = riskLevel(v.likelihood, v.severity);
@@ -574,7 +587,7 @@ export async function dpiaRoutes(app: FastifyInstance, services: Services) {
 
   app.post("/dpia/:id/links", { config: { policy: signedIn } }, async (request, reply) => {
     const d = await load(request, "edit");
-    const body = (request.body ?? {}) as Record<string, unknown>;
+    const body = clean(request.body);
     const { assets, processing } = await dpia.linkOptions();
     const known = new Set([...assets, ...processing].map((x) => x.id));
     await dpia.saveLinks(
@@ -600,7 +613,7 @@ export async function dpiaRoutes(app: FastifyInstance, services: Services) {
   app.post("/dpia/:id/dpo-advice", { config: { policy: dpoOnly } }, async (request, reply) => {
     const user = requireUser(request);
     const d = await load(request);
-    const form = parseForm(adviceForm, request.body);
+    const form = parseForm(adviceForm, clean(request.body));
     if (!form.ok)
       return reply.code(400).render("dpia/views/dpo-advice.njk", {
         pageTitle: "DPO advice",
@@ -643,7 +656,7 @@ export async function dpiaRoutes(app: FastifyInstance, services: Services) {
   app.post("/dpia/:id/sign-off", { config: { policy: dpoOnly } }, async (request, reply) => {
     const user = requireUser(request);
     const d = await load(request);
-    const form = parseForm(signOffForm, request.body);
+    const form = parseForm(signOffForm, clean(request.body));
     if (!form.ok) return signOffPage(reply, d, form.values, form.errors);
     try {
       await dpia.signOff(
