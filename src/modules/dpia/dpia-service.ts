@@ -444,6 +444,19 @@ export class DpiaService {
     }));
   }
 
+  /**
+   * For projects that must point at an approved DPIA (record linkage): the signed-off DPIA with this
+   * reference ("DPIA-0007") or id, or undefined when there is none or it has never been signed off.
+   */
+  async approvedByReference(referenceOrId: string) {
+    const ref = referenceOrId.trim();
+    const m = /^DPIA-(\d{1,9})$/i.exec(ref);
+    if (!m && !UUID.test(ref)) return undefined;
+    return (await this.approved()).find((a) =>
+      m ? a.reference === reference(Number(m[1])) : a.id === ref,
+    );
+  }
+
   async versions(id: string): Promise<DpiaVersion[]> {
     if (!UUID.test(id)) return [];
     const rows = await this.db

@@ -151,6 +151,11 @@ describe("DPIAs: screening, the full DPIA, sign-off and versions", () => {
     assert.ok(
       approved.json().some((a: { id: string; version: number }) => a.id === id && a.version === 1),
     );
+    const ref = (await ctx.services.dpia.get(id))?.reference ?? "";
+    assert.equal((await ctx.services.dpia.approvedByReference(ref.toLowerCase()))?.id, id);
+    assert.equal((await ctx.services.dpia.approvedByReference(id))?.version, 1);
+    assert.equal(await ctx.services.dpia.approvedByReference("DPIA-9999"), undefined);
+    assert.equal(await ctx.services.dpia.approvedByReference("nonsense"), undefined);
 
     // A later edit makes a new draft; version 1 stays as signed off, and the changes are visible.
     await pm.get(`/dpia/${id}/step/need`);
