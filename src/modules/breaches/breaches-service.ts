@@ -795,10 +795,29 @@ export class BreachesService {
       .where("aware_at", "<=", new Date(now.getTime() - 24 * 3_600_000))
       .execute();
     let sent = 0;
+    // One read of the points already sent, so a quiet run costs two queries however many cases are open.
+    const already = new Set(
+      open.length
+        ? (
+            await this.db
+              .selectFrom("breach_alerts")
+              .select(["breach_id", "point_hours"])
+              .where(
+                "breach_id",
+                "in",
+                open.map((b) => b.id),
+              )
+              .execute()
+          ).map((r) => `${r.breach_id}@${r.point_hours}`)
+        : [],
+    );
+    let recipients: string[] | undefined;
     for (const b of open) {
-      const reached = alertPointsReached(b.aware_at, now);
+      const reached = alertPointsReached(b.aware_at, now).filter(
+        (p) => !already.has(`${b.id}@${p}`),
+      );
       if (reached.length === 0) continue;
-      const recipients = await this.alertRecipients();
+      recipients ??= await this.alertRecipients();
       const inserted = await this.db
         .insertInto("breach_alerts")
         .values(reached.map((p) => ({ breach_id: b.id, point_hours: p, recipients })))
