@@ -4,7 +4,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip, createGzip } from "node:zlib";
 import { sql } from "kysely";
-import type { Db } from "../db/database.ts";
+import type { Db, DbOrTrx } from "../db/database.ts";
 import { listMigrations } from "../db/migrate.ts";
 
 const FORMAT = "steward-backup";
@@ -15,6 +15,21 @@ export class BackupError extends Error {}
 interface TableInfo {
   name: string;
   dependsOn: string[];
+}
+
+const columnCache = new Map<string, string[]>();
+
+/** A table's columns that hold data (not generated from others), in table order. */
+async function storedColumns(db: DbOrTrx, table: string): Promise<string[]> {
+  const cached = columnCache.get(table);
+  if (cached) return cached;
+  const rows = await sql<{ name: string }>`
+    SELECT attname AS name FROM pg_attribute
+    WHERE attrelid = ${table}::regclass AND attnum > 0 AND NOT attisdropped AND attgenerated = ''
+    ORDER BY attnum`.execute(db);
+  const columns = rows.rows.map((r) => r.name);
+  columnCache.set(table, columns);
+  return columns;
 }
 
 /** Tables of the public schema, parents before children (by foreign keys). */
@@ -129,8 +144,10 @@ export async function restoreDatabase(
   let rows = 0;
   let tables = 0;
   await db.transaction().execute(async (trx) => {
-    // app_settings holds what start-up generates (the cookie secret); the backup's values replace it.
-    for (const table of (await tablesInOrder(trx)).filter((t) => t !== "app_settings")) {
+    // "Empty" means no one has used it: no accounts and no audit trail. What migrations and start-up put
+    // there (reference rows such as the retention rules for Steward's own records, the cookie secret) is
+    // replaced by the backup's copy, children before parents.
+    for (const table of ["users", "audit_events"]) {
       const n = await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(table)}`.execute(
         trx,
       );
@@ -139,12 +156,18 @@ export async function restoreDatabase(
           `Restore needs an empty database, but table ${table} has rows. Point DATABASE_URL or STEWARD_DATA_DIR at a new one.`,
         );
     }
-    await sql`DELETE FROM app_settings`.execute(trx);
+    for (const table of [...(await tablesInOrder(trx))].reverse()) {
+      if (table !== "audit_events") await sql`DELETE FROM ${sql.table(table)}`.execute(trx);
+    }
     let table: string | undefined;
     let batch: unknown[] = [];
     const flush = async () => {
       if (!table || batch.length === 0) return;
-      await sql`INSERT INTO ${sql.table(table)} SELECT * FROM json_populate_recordset(NULL::${sql.table(table)}, ${JSON.stringify(batch)}::json)`.execute(
+      const columns = await storedColumns(trx, table);
+      const list = sql.join(columns.map((c) => sql.ref(c)));
+      // Generated columns are left to the database to compute; identity columns keep their values.
+      await sql`INSERT INTO ${sql.table(table)} (${list}) OVERRIDING SYSTEM VALUE
+        SELECT ${list} FROM json_populate_recordset(NULL::${sql.table(table)}, ${JSON.stringify(batch)}::json)`.execute(
         trx,
       );
       rows += batch.length;
