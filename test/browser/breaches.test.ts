@@ -49,10 +49,10 @@ suite.test(
     const staff = await addUser(page, "Sam Staff", []);
     const officer = await addUser(page, "Ivy Officer", ["Information governance officer"]);
 
-    const started = Date.now();
     const sp = await as(context.browser(), server.baseUrl, staff.email, staff.password);
     try {
       // From the dashboard (or any page): the link in the signed-in bar.
+      const started = Date.now();
       await sp.locator('[data-qa="report-breach-link"]').click();
       await new Layout(sp).heading.filter({ hasText: "Report a data breach" }).waitFor();
       await expectNoViolations(sp, "report form");
@@ -174,6 +174,15 @@ suite.test(
     await submit(page, "Add risk");
     assert.match(await textOf(page.locator('[data-qa="risks"]')), /High/);
     await expectNoViolations(page, "risks and matrix");
+    const dpiaPath = new URL(page.url()).pathname.replace(/\/risks$/, "");
+    await page.getByRole("link", { name: /A wrong match leads/ }).click();
+    await new Layout(page).heading.filter({ hasText: "Risk and measures" }).waitFor();
+    await expectNoViolations(page, "risk and measures");
+    await visit(page, `${dpiaPath}/dpo-advice`, /DPO advice/);
+    await visit(page, `${dpiaPath}/sign-off`, /Sign off the DPIA/);
+    assert.match(await textOf(page.locator("main")), /cannot be signed off yet/);
+    await visit(page, `${dpiaPath}/links`, /Assets and processing covered/);
+    await visit(page, `${dpiaPath}/screening`, /Screen Early help matching again/);
     await visit(page, "/dpia/template", /DPIA questions and risk types/);
     await visit(page, "/dpia/gaps", /Personal data without a DPIA/);
     // The signed-off demo DPIA as a document.
@@ -183,6 +192,10 @@ suite.test(
       .click();
     await new Layout(page).heading.waitFor();
     await expectNoViolations(page, "signed-off DPIA");
+    await page.getByRole("link", { name: "Version 1", exact: true }).click();
+    await new Layout(page).heading.filter({ hasText: /Version 1/ }).waitFor();
+    await expectNoViolations(page, "version 1 and its changes");
+    await page.goBack();
     await page.getByRole("link", { name: /as a document/ }).click();
     await new Layout(page).heading
       .filter({ hasText: /Data protection impact assessment/ })
