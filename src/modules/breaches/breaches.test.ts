@@ -190,6 +190,9 @@ describe("breaches: report, triage, decide, notify, close", () => {
     assert.match(String(file.headers["content-disposition"]), /attachment/);
     assert.match(file.body, /Economic and financial data/);
     assert.match(file.body, /only confirmed on Monday/);
+    const docx = await ig.get(`/breaches/${id}/ico-report.docx`);
+    assert.equal(docx.rawPayload.subarray(0, 2).toString(), "PK");
+    assert.match(docx.body, /IC-123456-A1B2/);
 
     // Closing needs the people told, lessons and actions done.
     const early = await ig.post(`/breaches/${id}/close`, { closureSummary: "Done" });

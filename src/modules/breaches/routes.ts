@@ -4,6 +4,7 @@ import { hasRole, signedIn } from "../../platform/auth/policy.ts";
 import type { Services } from "../../platform/services.ts";
 import { HttpError, requireUser } from "../../platform/web/errors.ts";
 import { asArray, type FormErrors, fieldError, parseForm } from "../../platform/web/forms.ts";
+import { type Block, buildDocx } from "../dpia/docx.ts";
 import { BREACH_MATRIX } from "./assessment.ts";
 import { type BreachCase, BreachInputError, type Outcome } from "./breaches-service.ts";
 import { ALERT_POINTS } from "./clock.ts";
@@ -700,6 +701,29 @@ export async function breachesRoutes(app: FastifyInstance, services: Services) {
       ...helpers,
     });
   });
+
+  app.get(
+    "/breaches/:id/ico-report.docx",
+    { config: { policy: igTeam } },
+    async (request, reply) => {
+      const c = await loadCase(request, "ICO report downloaded");
+      const report = await reportFor(c);
+      const blocks: Block[] = [
+        { kind: "title", text: report.title },
+        ...report.sections.flatMap((section): Block[] => [
+          { kind: "h1", text: section.heading },
+          { kind: "table", rows: section.items.map((i) => [i.question, i.answer]) },
+        ]),
+      ];
+      return reply
+        .type("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        .header(
+          "content-disposition",
+          `attachment; filename="${c.breach.reference}-ico-report.docx"`,
+        )
+        .send(buildDocx(blocks));
+    },
+  );
 
   app.get(
     "/breaches/:id/ico-report.txt",

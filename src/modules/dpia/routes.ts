@@ -264,6 +264,7 @@ export async function dpiaRoutes(app: FastifyInstance, services: Services) {
     reply: FastifyReply,
     errors?: FormErrors,
     values: Record<string, unknown> = {},
+    saved = false,
   ) {
     const [current, versions] = await Promise.all([
       dpia.currentTemplate(),
@@ -271,6 +272,7 @@ export async function dpiaRoutes(app: FastifyInstance, services: Services) {
     ]);
     return reply.code(errors ? 400 : 200).render("dpia/views/template.njk", {
       pageTitle: "DPIA questions and risk types",
+      flash: saved ? `Saved as version ${current.version}` : undefined,
       t: current.content,
       version: current.version,
       versions,
@@ -285,8 +287,8 @@ export async function dpiaRoutes(app: FastifyInstance, services: Services) {
     });
   }
 
-  app.get("/dpia/template", { config: { policy: dpoOnly } }, (_request, reply) =>
-    templatePage(reply),
+  app.get("/dpia/template", { config: { policy: dpoOnly } }, (request, reply) =>
+    templatePage(reply, undefined, {}, (request.query as { done?: string }).done === "saved"),
   );
 
   app.post("/dpia/template", { config: { policy: dpoOnly } }, async (request, reply) => {
