@@ -10,7 +10,7 @@ const emailFor = (name: string) =>
     .replace(/ /g, ".")}@${DEMO_DOMAIN}`;
 
 /**
- * A few demo breaches and DPIAs for the fictional council: a laptop lost on a Friday evening with the
+ * A few demo breaches and DPIAs for the fictional council: a laptop lost yesterday evening with the
  * clock running, an email sent to the wrong person (reported in time, closed), a letter that was not
  * reportable, a late report with its reasons; a signed-off DPIA for data matching and one in progress.
  */
@@ -53,7 +53,7 @@ async function demoBreaches(services: Services, ctx: AuditContext) {
 
   // 1. Lost laptop, clock running.
   const laptop = await breaches.report(ctx, ruth.id, {
-    summary: "Council laptop left on the train home on Friday evening",
+    summary: "Council laptop left on the train home yesterday evening",
     dataInvolved:
       "Council tax and benefits spreadsheets: names, addresses, amounts owed, some bank details",
     whoKnows: "My manager and British Transport Police lost property",
@@ -241,6 +241,13 @@ async function demoDpias(services: Services, ctx: AuditContext) {
     residual: "low",
     measureApproved: true,
   });
+  const options = await dpia.linkOptions();
+  await dpia.saveLinks(
+    ctx,
+    matching.id,
+    options.assets.filter((a) => /council tax|benefit/i.test(a.name)).map((a) => a.id),
+    options.processing.filter((p) => /council tax|benefit/i.test(p.name)).map((p) => p.id),
+  );
   await dpia.saveDpoAdvice(
     ctx,
     matching.id,
