@@ -142,21 +142,21 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
  * technology because the same figures are in the table beside it.
  */
 export function barChartSvg(bars: Bar[], options: { width?: number } = {}): string {
-  const width = options.width ?? 560;
-  const labelWidth = 220;
-  const barArea = width - labelWidth - 50;
-  const rowHeight = 28;
+  const width = options.width ?? 480;
+  const labelWidth = 190;
+  const barArea = width - labelWidth - 40;
+  const rowHeight = 30;
   const height = Math.max(1, bars.length) * rowHeight + 8;
   const max = Math.max(1, ...bars.map((b) => b.value));
   const rows = bars.map((b, i) => {
     const y = i * rowHeight + 4;
     const w = Math.round((b.value / max) * barArea);
-    const label = b.label.length > 32 ? `${b.label.slice(0, 31)}…` : b.label;
+    const label = b.label.length > 22 ? `${b.label.slice(0, 21)}…` : b.label;
     return [
-      `<text x="${labelWidth - 8}" y="${y + 17}" text-anchor="end" fill="#0b0c0c">${esc(label)}</text>`,
+      `<text x="${labelWidth - 8}" y="${y + 19}" text-anchor="end" fill="#0b0c0c">${esc(label)}</text>`,
       `<rect x="${labelWidth}" y="${y + 3}" width="${w}" height="${rowHeight - 8}" fill="#1d70b8"></rect>`,
-      `<text x="${labelWidth + w + 6}" y="${y + 17}" fill="#0b0c0c">${b.value}</text>`,
+      `<text x="${labelWidth + w + 6}" y="${y + 19}" fill="#0b0c0c">${b.value}</text>`,
     ].join("");
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" class="steward-chart" viewBox="0 0 ${width} ${height}" width="100%" aria-hidden="true" focusable="false" font-family="inherit" font-size="14">${rows.join("")}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" class="steward-chart" viewBox="0 0 ${width} ${height}" width="100%" aria-hidden="true" focusable="false" font-family="GDS Transport, arial, sans-serif" font-size="15">${rows.join("")}</svg>`;
 }
