@@ -2,9 +2,9 @@ import type { AuditContext } from "../../platform/audit/audit-service.ts";
 import { generatePassword } from "../../platform/auth/passwords.ts";
 import type { Role } from "../../platform/auth/roles.ts";
 import type { Services } from "../../platform/services.ts";
+import { loadAssetDemo } from "../assets/demo.ts";
 import { loadObligationsDemo } from "../obligations/demo.ts";
 import { loadOpenDataDemo } from "../opendata/demo.ts";
-import { loadAssetDemo } from "../assets/demo.ts";
 import { loadBreachAndDpiaDemo } from "../breaches/demo.ts";
 import type { GovernanceRole } from "../organisation/organisation-service.ts";
 import { loadRequestsDemo } from "../requests/demo.ts";
@@ -159,9 +159,9 @@ export async function loadDemoData(services: Services, ctx: AuditContext): Promi
       password: adminPassword,
       roles: ["administrator"],
     });
+  await loadAssetDemo(services, ctx);
   await loadObligationsDemo(services, ctx);
   await loadOpenDataDemo(services, ctx);
-  await loadAssetDemo(services, ctx);
   await loadRequestsDemo(services, ctx);
   await loadBreachAndDpiaDemo(services, ctx);
   await services.settings.set("demo.loaded", { at: new Date().toISOString() });
