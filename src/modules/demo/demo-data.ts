@@ -3,9 +3,9 @@ import { generatePassword } from "../../platform/auth/passwords.ts";
 import type { Role } from "../../platform/auth/roles.ts";
 import type { Services } from "../../platform/services.ts";
 import { loadAssetDemo } from "../assets/demo.ts";
+import { loadBreachAndDpiaDemo } from "../breaches/demo.ts";
 import { loadObligationsDemo } from "../obligations/demo.ts";
 import { loadOpenDataDemo } from "../opendata/demo.ts";
-import { loadBreachAndDpiaDemo } from "../breaches/demo.ts";
 import type { GovernanceRole } from "../organisation/organisation-service.ts";
 import { loadRequestsDemo } from "../requests/demo.ts";
 
