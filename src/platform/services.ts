@@ -107,6 +107,7 @@ export function createServices(
   jobs.every("opendata.reminders", 6 * 3600);
 
   const matching = new MatchingService(db, audit, jobs, { dataDir: config.dataDir });
+  matching.useDpiaRegister(async (reference) => !!(await dpia.approvedByReference(reference)));
   jobs.define("matching.run", async (payload, progress) =>
     matching.executeRun(String(payload.runId), progress),
   );

@@ -287,6 +287,28 @@ export class MatchingService {
         throw new MatchingInputError("viewerRoles", "Select roles from the list");
   }
 
+  private dpiaApproved?: (reference: string) => Promise<boolean>;
+
+  /** Connects the DPIA register: a project then runs only under a DPIA signed off there. */
+  useDpiaRegister(isApproved: (reference: string) => Promise<boolean>): void {
+    this.dpiaApproved = isApproved;
+  }
+
+  /** `readiness`, plus the check that the DPIA named is signed off in the register. */
+  async readinessToRun(
+    project: Project,
+    datasets: Dataset[],
+  ): Promise<{ field: string; text: string }[]> {
+    const problems = this.readiness(project, datasets);
+    const reference = project.dpiaReference.trim();
+    if (reference && this.dpiaApproved && !(await this.dpiaApproved(reference)))
+      problems.push({
+        field: "dpiaReference",
+        text: `${reference} is not a signed-off DPIA in the DPIA register: matching personal data may run only under an approved DPIA`,
+      });
+    return problems;
+  }
+
   /** What must still be recorded before the project may run; empty when it is ready. */
   readiness(project: Project, datasets: Dataset[]): { field: string; text: string }[] {
     const problems: { field: string; text: string }[] = [];
@@ -494,7 +516,7 @@ export class MatchingService {
   ): Promise<Run> {
     const project = await this.project(projectId);
     if (!project) throw new MatchingInputError("project", "No such project.");
-    const problems = this.readiness(project, await this.datasets(projectId));
+    const problems = await this.readinessToRun(project, await this.datasets(projectId));
     if (problems.length) throw new MatchingNotReadyError(problems);
     const labels = options.useLabels ? await this.reviews(projectId) : [];
     const hasBoth =
@@ -569,7 +591,7 @@ export class MatchingService {
         changes: { runId },
       });
     };
-    const problems = this.readiness(project, datasets);
+    const problems = await this.readinessToRun(project, datasets);
     if (problems.length) {
       await fail(problems.map((p) => p.text).join("; "));
       return { failed: true };

@@ -15,6 +15,56 @@ let viewer: { client: TestClient; user: { id: string; email: string } };
 let outsider: { client: TestClient; user: { id: string; email: string } };
 let csv: Buffer;
 
+/** A DPIA screened, written and signed off in the register, as the DPO would. */
+async function approvedDpiaReference(test: TestContext): Promise<string> {
+  const { dpia } = test.services;
+  const actor = { actorId: null, actorLabel: "test" };
+  const who = { id: analyst.user.id, name: "Analyst" };
+  const screened = await dpia.screenProject(actor, who, {
+    title: "Matching council tax and electoral register",
+    description: "Single-person discount review",
+    serviceAreaId: null,
+    personalData: true,
+    yes: ["ico-matching", "edpb-matching", "edpb-large-scale"],
+    notes: null,
+  });
+  await dpia.start(actor, screened.id);
+  await dpia.saveSections(actor, screened.id, {
+    need: "Find discounts claimed wrongly.",
+    nature: "Batch matching in Steward with clerical review.",
+    scope: "Council tax accounts and the electoral register.",
+    context: "Residents are told in the privacy notice.",
+    purposes: "Protect public funds.",
+    consultation: "Revenues team.",
+    necessity: "Art. 6(1)(e); minimum fields.",
+  });
+  await dpia.saveRisk(actor, screened.id, null, {
+    description: "A false match",
+    riskType: "Inaccurate or out-of-date data",
+    likelihood: "possible",
+    severity: "significant",
+    measures: "Every match reviewed before contact",
+    effect: "reduced",
+    residual: "low",
+    measureApproved: true,
+  });
+  await dpia.saveDpoAdvice(actor, screened.id, "DPO", "Proceed with clerical review.");
+  await dpia.signOff(actor, screened.id, who, {
+    measuresApprovedBy: "Head of Revenues",
+    residualRisksApprovedBy: "SIRO",
+    dpoAdviceFollowed: true,
+    overruledReason: null,
+    consultationReviewedBy: null,
+    reviewOwner: "Group Manager",
+    reviewDate: new Date(Date.now() + 300 * 86_400_000).toISOString().slice(0, 10),
+    icoConsultation: null,
+  });
+  const approved = await dpia.approved();
+  const found = approved.find((a) => a.id === screened.id);
+  assert.ok(found, "the DPIA is signed off");
+  return found.reference;
+}
+
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), "steward-matching-"));
   ctx = await createTestContext({ STEWARD_DATA_DIR: dir, dataDir: dir });
@@ -120,11 +170,25 @@ describe("matching projects", () => {
     );
   });
 
+  it("will not run under a DPIA that is not signed off in the register", async () => {
+    await analyst.client.get(`/matching/${projectId}/edit`);
+    await analyst.client.post(`/matching/${projectId}`, {
+      ...baseForm(),
+      dpiaReference: "DPIA-2025-014",
+      viewerEmails: viewer.user.email,
+    });
+    await analyst.client.get(`/matching/${projectId}`);
+    const refused = await analyst.client.post(`/matching/${projectId}/runs`, {});
+    assert.equal(refused.statusCode, 400);
+    assert.match(refused.body, /not a signed-off DPIA in the DPIA register/);
+  });
+
   it("a run on a small file completes through the job and produces pairs", async () => {
+    const reference = await approvedDpiaReference(ctx);
     await analyst.client.get(`/matching/${projectId}/edit`);
     const saved = await analyst.client.post(`/matching/${projectId}`, {
       ...baseForm(),
-      dpiaReference: "DPIA-2025-014",
+      dpiaReference: reference,
       viewerEmails: viewer.user.email,
     });
     assert.equal(saved.statusCode, 303, saved.body.slice(0, 500));

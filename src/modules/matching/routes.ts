@@ -251,7 +251,7 @@ export async function matchingRoutes(app: FastifyInstance, services: Services) {
       viewerEmails: await viewerEmails(project),
       datasets: datasets.filter((d) => !d.deletedAt),
       runs,
-      problems: matching.readiness(project, datasets),
+      problems: await matching.readinessToRun(project, datasets),
       reviewCount: reviews.length,
       canEdit: hasRole(request.user, "analyst") && project.status === "active",
       canSee: matching.canSeeResults(request.user, project),
