@@ -4,6 +4,7 @@ import { diff } from "../../platform/audit/audit-service.ts";
 import type { Principal } from "../../platform/auth/policy.ts";
 import { hasRole } from "../../platform/auth/policy.ts";
 import type { Db, DbOrTrx } from "../../platform/db/database.ts";
+import { UUID } from "../../platform/db/ids.ts";
 import { ASSET_FIELDS, ASSET_FORM_FIELDS, type AssetInput } from "./asset-fields.ts";
 import { RegisterConflictError, RegisterInputError } from "./errors.ts";
 import { column, isRealDate, schemaFor } from "./fields.ts";
@@ -99,7 +100,6 @@ export const REVIEW_MONTHS = 12;
 export const REMINDER_DAYS = [30, 7] as const;
 
 const assetSchema = schemaFor(ASSET_FIELDS);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function today(now = new Date()): string {
   return now.toISOString().slice(0, 10);

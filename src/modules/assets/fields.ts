@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { UUID } from "../../platform/db/ids.ts";
 import { asArray } from "../../platform/web/forms.ts";
 import type { Term } from "./vocabularies.ts";
 
@@ -46,8 +47,6 @@ export function isRealDate(v: string): boolean {
   const d = new Date(`${v}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function text(v: unknown): string {
   if (v === undefined || v === null) return "";

@@ -50,7 +50,8 @@ export interface Person {
   name: string;
 }
 
-export interface Breach {
+/** A breach case: what was reported, with the triage (the ICO report form's fields) filled in. */
+export interface Breach extends Triage {
   id: string;
   reference: string;
   status: BreachStatus;
@@ -61,31 +62,6 @@ export interface Breach {
   discoveredAt: Date | null;
   dataInvolved: string;
   whoKnows: string | null;
-  awareAt: Date;
-  awareAtNote: string | null;
-  title: string;
-  serviceAreaId: string | null;
-  howDiscovered: string | null;
-  cause: string | null;
-  dataCategories: string[];
-  subjectTypes: string[];
-  recordsCount: number | null;
-  peopleCount: number | null;
-  assetIds: string[];
-  consequences: string | null;
-  likelihood: string | null;
-  severity: string | null;
-  isCyber: boolean | null;
-  cia: string[];
-  staffInvolved: boolean | null;
-  staffTrained: string | null;
-  trainingDetail: string | null;
-  encrypted: string | null;
-  recovered: boolean | null;
-  containedAt: Date | null;
-  containment: string | null;
-  recovery: string | null;
-  othersTold: string | null;
   recommendedOutcome: Outcome | null;
   decision: Outcome | null;
   decisionRationale: string | null;

@@ -4,6 +4,7 @@ import type { AuditContext, AuditService } from "../../platform/audit/audit-serv
 import { systemActor } from "../../platform/audit/audit-service.ts";
 import type { UsersService } from "../../platform/auth/users-service.ts";
 import type { Db, Trx } from "../../platform/db/database.ts";
+import { UUID } from "../../platform/db/ids.ts";
 import type { MailService } from "../../platform/mail/mail-service.ts";
 import type { OrganisationService } from "../organisation/organisation-service.ts";
 import type { DpiasTable } from "./tables.ts";
@@ -153,7 +154,6 @@ const emptyContent = (): DpiaContent => ({
   dpoAdviceBy: null,
   dpoAdviceAt: null,
 });
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function residualHigh(content: DpiaContent): boolean {
   return content.risks.some(

@@ -1,6 +1,5 @@
 import type { DbOrTrx } from "../../platform/db/database.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID } from "../../platform/db/ids.ts";
 
 /** A spreadsheet read but not yet applied: what the preview page shows and the confirm button applies. */
 export interface ImportDraft<Row = Record<string, unknown>> {

@@ -4,6 +4,7 @@ import { diff } from "../../../platform/audit/audit-service.ts";
 import type { Principal } from "../../../platform/auth/policy.ts";
 import { hasRole } from "../../../platform/auth/policy.ts";
 import type { Db, DbOrTrx } from "../../../platform/db/database.ts";
+import { UUID } from "../../../platform/db/ids.ts";
 import { RegisterConflictError, RegisterInputError } from "../errors.ts";
 import { column, schemaFor } from "../fields.ts";
 import type { DataFlowsTable } from "../tables.ts";
@@ -45,7 +46,6 @@ export interface FlowFilter {
 }
 
 const schema = schemaFor(FLOW_FIELDS);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NOTHING = "00000000-0000-0000-0000-000000000000";
 
 /** Personal data leaving the council (to a partner, or abroad) with no agreement, no encryption, or no safeguard abroad. */

@@ -4,6 +4,7 @@ import { diff } from "../../../platform/audit/audit-service.ts";
 import type { Principal } from "../../../platform/auth/policy.ts";
 import { hasRole } from "../../../platform/auth/policy.ts";
 import type { Db, DbOrTrx } from "../../../platform/db/database.ts";
+import { UUID } from "../../../platform/db/ids.ts";
 import { RegisterConflictError, RegisterInputError } from "../errors.ts";
 import { column, schemaFor } from "../fields.ts";
 import type { ProcessingActivitiesTable } from "../tables.ts";
@@ -29,7 +30,6 @@ export interface ProcessingActivity extends ProcessingInput {
 }
 
 const schema = schemaFor(PROCESSING_FIELDS);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STORED = PROCESSING_FIELDS.filter((f) => f.name !== "assetReferences");
 
 export function splitReferences(text: string | null | undefined): string[] {

@@ -6,10 +6,9 @@ import {
   diff,
 } from "../../../platform/audit/audit-service.ts";
 import type { Db, DbOrTrx } from "../../../platform/db/database.ts";
+import { UUID } from "../../../platform/db/ids.ts";
 import { addDays, type IsoDate, isRealDate, today } from "../dates.ts";
 import { ObligationConflictError, ObligationInputError } from "../errors.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What UK GDPR Art. 28(3) requires a processor contract to say. */
 export const ART28_TERMS = {

@@ -6,6 +6,7 @@ import {
   systemActor,
 } from "../../../platform/audit/audit-service.ts";
 import type { Db, DbOrTrx } from "../../../platform/db/database.ts";
+import { UUID } from "../../../platform/db/ids.ts";
 import { addMonths, endOfMonth, type IsoDate, isRealDate, readDate, today } from "../dates.ts";
 import { deleteDraft, loadDraft, saveDraft } from "../drafts.ts";
 import { ObligationConflictError, ObligationInputError } from "../errors.ts";
@@ -28,8 +29,6 @@ import {
   TRIGGERS,
   type Trigger,
 } from "./schedule.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface RetentionRule extends RuleInput {
   id: string;

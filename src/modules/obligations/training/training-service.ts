@@ -2,11 +2,10 @@ import { sql } from "kysely";
 import { z } from "zod";
 import type { AuditContext, AuditService } from "../../../platform/audit/audit-service.ts";
 import type { Db } from "../../../platform/db/database.ts";
+import { UUID } from "../../../platform/db/ids.ts";
 import { addDays, addMonths, type IsoDate, isRealDate, readDate, today } from "../dates.ts";
 import { ObligationConflictError, ObligationInputError } from "../errors.ts";
 import { pick, type Sheet } from "../spreadsheet.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The strategy's target: 90% of staff trained. */
 export const TARGET = 0.9;
