@@ -4,6 +4,7 @@ import { FlowsService } from "../modules/assets/flows/flows-service.ts";
 import { ProcessingService } from "../modules/assets/processing/processing-service.ts";
 import { breachAssetsFrom } from "../modules/breaches/asset-source.ts";
 import { BreachesService } from "../modules/breaches/breaches-service.ts";
+import { breachFilesRetentionSource } from "../modules/breaches/retention-source.ts";
 import { dpiaLinksFrom } from "../modules/dpia/asset-source.ts";
 import { DpiaService } from "../modules/dpia/dpia-service.ts";
 import { MatchingService } from "../modules/matching/matching-service.ts";
@@ -77,6 +78,7 @@ export function createServices(
 
   const obligations = createObligationsServices({ db, audit, mail, jobs, config });
   obligations.retention.connect(requestCasesRetentionSource(db));
+  obligations.retention.connect(breachFilesRetentionSource(db));
 
   jobs.define("sessions.purge", async () => ({ purged: await sessions.purgeEnded() }));
   jobs.every("sessions.purge", 3600);

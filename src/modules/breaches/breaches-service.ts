@@ -75,6 +75,8 @@ export interface Breach extends Triage {
   /** When the ICO was first told, from the notifications recorded. */
   icoNotifiedAt: Date | null;
   specialCategory: boolean;
+  /** When the closed file was anonymised under the retention schedule (rule STW-02). */
+  anonymisedAt: Date | null;
 }
 
 export interface Notification {
@@ -152,6 +154,9 @@ export interface NewNotification {
 }
 
 type BreachRow = Selectable<BreachesTable>;
+
+/** Who reported a file that has since been anonymised under the retention schedule. */
+const REMOVED_PERSON: Person = { id: "", name: "Removed under the retention schedule" };
 
 const reference = (n: number) => `BR-${String(n).padStart(4, "0")}`;
 
@@ -698,6 +703,12 @@ export class BreachesService {
   }
 
   async reopen(ctx: AuditContext, id: string): Promise<void> {
+    const row = await this.row(id);
+    if (row?.anonymised_at)
+      throw new BreachInputError(
+        "form",
+        "This file was anonymised under the retention schedule, so it cannot be reopened",
+      );
     await this.simpleUpdate(
       ctx,
       id,
@@ -905,7 +916,7 @@ export class BreachesService {
       id: r.id,
       reference: reference(r.number),
       status: r.status,
-      reportedBy: await name(r.reported_by),
+      reportedBy: r.reported_by ? await name(r.reported_by) : REMOVED_PERSON,
       reportedAt: r.reported_at,
       summary: r.summary,
       occurredAt: r.occurred_at,
@@ -948,6 +959,7 @@ export class BreachesService {
       closedBy: r.closed_by ? await name(r.closed_by) : null,
       closedAt: r.closed_at,
       icoNotifiedAt,
+      anonymisedAt: r.anonymised_at,
       specialCategory: r.data_categories.some((c) =>
         DATA_CATEGORIES.some((d) => d.value === c && (d.special || d.criminal)),
       ),

@@ -667,7 +667,12 @@ export async function breachesRoutes(app: FastifyInstance, services: Services) {
 
   app.post("/breaches/:id/reopen", { config: { policy: igTeam } }, async (request, reply) => {
     const c = await loadCase(request, "opened to reopen");
-    await breaches.reopen(request.audit, c.breach.id);
+    try {
+      await breaches.reopen(request.audit, c.breach.id);
+    } catch (err) {
+      if (err instanceof BreachInputError) throw new HttpError(409, err.message);
+      throw err;
+    }
     return reply.redirect(`/breaches/${c.breach.id}?done=reopened`, 303);
   });
 

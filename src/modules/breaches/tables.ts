@@ -7,7 +7,8 @@ export interface BreachesTable {
   id: Generated<string>;
   number: Generated<number>;
   status: ColumnType<"reported" | "investigating" | "closed", string | undefined, string>;
-  reported_by: string;
+  /** Null once the file has been anonymised under the retention schedule. */
+  reported_by: string | null;
   reported_at: Generated<Date>;
   summary: string;
   occurred_at: NullableTimestamp;
@@ -49,6 +50,8 @@ export interface BreachesTable {
   closure_summary: string | null;
   closed_by: string | null;
   closed_at: NullableTimestamp;
+  /** When the retention job anonymised the closed file (rule STW-02). */
+  anonymised_at: NullableTimestamp;
   updated_at: Generated<Date>;
 }
 
