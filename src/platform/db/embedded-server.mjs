@@ -7,6 +7,7 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 
 const dataDir = process.argv[2];
@@ -20,7 +21,8 @@ const socketPath = join(socketDir, ".s.PGSQL.5432");
 rmSync(socketPath, { force: true });
 
 // Small shared buffers: a council's working set is modest, and the WASM heap never gives memory back.
-const options = { postgresqlconf: "shared_buffers=16MB" };
+// btree_gin lets one GIN index serve full-text search and equality filters together (the disclosure log).
+const options = { postgresqlconf: "shared_buffers=16MB", extensions: { btree_gin } };
 const db =
   dataDir === "memory://" ? await PGlite.create(options) : await PGlite.create(dataDir, options);
 const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 100 });

@@ -1,7 +1,8 @@
-import { sql } from "kysely";
+import { type RawBuilder, type Selectable, sql } from "kysely";
 import type { AuditContext, AuditService } from "../../../platform/audit/audit-service.ts";
 import { isIsoDate } from "../../../platform/calendar/index.ts";
 import type { Db } from "../../../platform/db/database.ts";
+import type { Database } from "../../../platform/db/schema.ts";
 import { CaseInputError, type CasesService, todayIso } from "../cases/cases-service.ts";
 import { isOutcome, OUTCOMES, type Outcome } from "../cases/vocabulary.ts";
 
@@ -33,14 +34,32 @@ export interface DisclosureSearch {
   pageSize?: number;
 }
 
+type DisclosureRow = Pick<Selectable<Database["disclosure_log"]>, (typeof HIT_COLUMNS)[number]> & {
+  snippet: string;
+};
+
 export interface DisclosureHit extends Omit<DisclosureEntry, "requestText" | "responseText"> {
   snippet: string;
 }
 
-/** The newest matches ranked for relevance; later pages go by date. */
+/** When there are more than COUNT_CAP matches, the newest this many are ranked; later pages go by date. */
 export const RANKED_WINDOW = 100;
-/** Matches counted exactly up to this; above it the page says "more than". */
+/** Matches counted exactly, and all ranked, up to this; above it the page says "more than". */
 export const COUNT_CAP = 100;
+/** How many of the newest entries a search with many matches walks before fetching every match. */
+const WALK_BUDGET = 10_000;
+const HIT_COLUMNS = [
+  "id",
+  "reference",
+  "type",
+  "title",
+  "outcome",
+  "service",
+  "topic",
+  "related_links",
+  "received",
+  "published_on",
+] as const;
 const SUGGESTION_WINDOW = 100;
 
 /** Words of what someone is typing as tsquery terms, each a prefix: "bin coll" → bin:*, coll:*. */
@@ -105,78 +124,49 @@ export class DisclosureService {
   }> {
     const pageSize = Math.min(Math.max(filter.pageSize ?? 20, 1), 100);
     const page = Math.min(Math.max(filter.page ?? 1, 1), 500);
+    const offset = (page - 1) * pageSize;
     const text = (filter.q ?? "").trim().slice(0, 200);
     const query = text ? sql`websearch_to_tsquery('english', ${text})` : undefined;
-    let q = this.db.selectFrom("disclosure_log");
-    if (query) q = q.where(sql<boolean>`search @@ ${query}`);
-    if (filter.service) q = q.where("service", "=", filter.service);
-    if (filter.topic) q = q.where("topic", "=", filter.topic);
-    if (filter.outcome && OUTCOME_FILTERS.includes(filter.outcome))
-      q = q.where("outcome", "=", filter.outcome);
-    if (filter.type === "foi" || filter.type === "eir") q = q.where("type", "=", filter.type);
-    if (filter.from && isIsoDate(filter.from)) q = q.where("published_on", ">=", filter.from);
-    if (filter.to && isIsoDate(filter.to)) q = q.where("published_on", "<=", filter.to);
-    const columns = [
-      "id",
-      "reference",
-      "type",
-      "title",
-      "outcome",
-      "service",
-      "topic",
-      "related_links",
-      "received",
-      "published_on",
-    ] as const;
-    const offset = (page - 1) * pageSize;
-    // Counting every match is slow: count up to COUNT_CAP and say "more than".
-    const counted = await this.db
-      .selectFrom(
-        q
-          .select("id")
-          .limit(COUNT_CAP + 1)
-          .as("m"),
-      )
-      .select((eb) => eb.fn.countAll<string>().as("n"))
-      .executeTakeFirstOrThrow();
-    const matches = Number(counted.n);
+    const filtered = this.filtered(filter);
+    const matching = query ? filtered.where(sql<boolean>`search @@ ${query}`) : filtered;
     const snippet = sql<string>`left(response_text, 240)`.as("snippet");
-    const byDate = q
-      .select([...columns, snippet])
-      .orderBy("published_on", "desc")
-      .orderBy("id")
-      .limit(pageSize + 1)
-      .offset(offset);
-    let rowsQuery = byDate;
-    if (query && matches <= COUNT_CAP) {
-      // Few matches: rank them all (the full-text index finds them).
-      rowsQuery = q
-        .select([...columns, snippet])
-        .orderBy(sql`ts_rank(search, ${query})`, "desc")
+    const rank = (query ? sql<number>`ts_rank(search, ${query})` : sql<number>`0`).as("rank");
+
+    // Up to COUNT_CAP + 1 matches, straight from the GIN index over text and filters. MATERIALIZED
+    // makes PostgreSQL plan the match for every row (the index) while the LIMIT still stops it early;
+    // planned under the LIMIT alone it may walk the table expecting to meet matches soon.
+    const { rows: found } = await sql<{ id: string }>`
+      WITH matches AS MATERIALIZED (${matching.select("id")})
+      SELECT id FROM matches LIMIT ${COUNT_CAP + 1}`.execute(this.db);
+    const total = found.length;
+    let rows: (DisclosureRow & { rank: number })[];
+    if (total <= COUNT_CAP) {
+      // Few enough to rank them all: fetched by id, whatever the planner thinks of the words.
+      if (total === 0) return { results: [], total: 0, totalIsCapped: false, hasMore: false };
+      rows = await this.db
+        .selectFrom("disclosure_log")
+        .select([...HIT_COLUMNS, snippet, rank])
+        .where(sql<boolean>`id = any(${found.map((r) => r.id)}::uuid[])`)
+        .orderBy("rank", "desc")
         .orderBy("published_on", "desc")
         .orderBy("id")
         .limit(pageSize + 1)
-        .offset(offset);
+        .offset(offset)
+        .execute();
     } else if (query && offset + pageSize <= RANKED_WINDOW) {
-      // Many matches: ranking them all is what makes full-text search slow. Rank the newest
-      // RANKED_WINDOW (found quickly through the published_on index), then later pages by date.
-      rowsQuery = this.db
-        .selectFrom(
-          q
-            .select([...columns, "search", "response_text"])
-            .orderBy("published_on", "desc")
-            .orderBy("id")
-            .limit(RANKED_WINDOW)
-            .as("candidates"),
+      // Many matches: rank the newest RANKED_WINDOW; later pages go by date.
+      const newest = await this.newestMatches(filtered, query, 0, RANKED_WINDOW);
+      rows = newest
+        .sort(
+          (a, b) =>
+            b.rank - a.rank ||
+            b.published_on.localeCompare(a.published_on) ||
+            a.id.localeCompare(b.id),
         )
-        .select([...columns, snippet])
-        .orderBy(sql`ts_rank(search, ${query})`, "desc")
-        .orderBy("published_on", "desc")
-        .orderBy("id")
-        .limit(pageSize + 1)
-        .offset(offset) as unknown as typeof byDate;
+        .slice(offset, offset + pageSize + 1);
+    } else {
+      rows = await this.newestMatches(filtered, query, offset, pageSize + 1);
     }
-    const rows = await rowsQuery.execute();
     return {
       results: rows.slice(0, pageSize).map((r) => ({
         id: r.id,
@@ -192,10 +182,67 @@ export class DisclosureService {
         publishedOn: r.published_on,
         snippet: r.snippet,
       })),
-      total: matches,
-      totalIsCapped: matches > COUNT_CAP,
+      total,
+      totalIsCapped: total > COUNT_CAP,
       hasMore: rows.length > pageSize,
     };
+  }
+
+  /** The log narrowed by every filter except the words. */
+  private filtered(filter: DisclosureSearch) {
+    let q = this.db.selectFrom("disclosure_log");
+    if (filter.service) q = q.where("service", "=", filter.service);
+    if (filter.topic) q = q.where("topic", "=", filter.topic);
+    if (filter.outcome && OUTCOME_FILTERS.includes(filter.outcome))
+      q = q.where("outcome", "=", filter.outcome);
+    if (filter.type === "foi" || filter.type === "eir") q = q.where("type", "=", filter.type);
+    if (filter.from && isIsoDate(filter.from)) q = q.where("published_on", ">=", filter.from);
+    if (filter.to && isIsoDate(filter.to)) q = q.where("published_on", "<=", filter.to);
+    return q;
+  }
+
+  /**
+   * Matches newest first, when there are many. The newest WALK_BUDGET entries are walked along the
+   * published_on index, which meets common matches quickly; PostgreSQL's estimate for several words
+   * often says otherwise and would fetch and sort every match, so the walk is forced for this
+   * transaction only. If the walk does not fill the page (matches are rare among recent entries),
+   * every match is fetched through the GIN index and sorted: its cost follows the number of matches.
+   */
+  private async newestMatches(
+    filtered: ReturnType<DisclosureService["filtered"]>,
+    query: RawBuilder<unknown> | undefined,
+    offset: number,
+    limit: number,
+  ): Promise<(DisclosureRow & { rank: number })[]> {
+    const snippet = sql<string>`left(response_text, 240)`.as("snippet");
+    const rank = (query ? sql<number>`ts_rank(search, ${query})` : sql<number>`0`).as("rank");
+    const recent = filtered
+      .select([...HIT_COLUMNS, "search", "response_text"])
+      .orderBy("published_on", "desc")
+      .orderBy("id")
+      .limit(WALK_BUDGET)
+      .as("recent");
+    let walk = this.db.selectFrom(recent).select([...HIT_COLUMNS, snippet, rank]);
+    if (query) walk = walk.where(sql<boolean>`search @@ ${query}`);
+    const walked = await this.db.transaction().execute(async (trx) => {
+      await sql`SET LOCAL enable_bitmapscan = off`.execute(trx);
+      await sql`SET LOCAL enable_seqscan = off`.execute(trx);
+      const compiled = walk
+        .orderBy("published_on", "desc")
+        .orderBy("id")
+        .limit(limit)
+        .offset(offset)
+        .compile();
+      return (await trx.executeQuery(compiled)).rows;
+    });
+    if (walked.length === limit || !query) return walked;
+    const all = query ? filtered.where(sql<boolean>`search @@ ${query}`) : filtered;
+    const { rows } = await sql<DisclosureRow & { rank: number }>`
+      WITH matches AS MATERIALIZED (${all.select([...HIT_COLUMNS, snippet, rank])})
+      SELECT * FROM matches ORDER BY published_on DESC, id LIMIT ${limit} OFFSET ${offset}`.execute(
+      this.db,
+    );
+    return rows;
   }
 
   /** Published answers that may already answer what a resident is typing: titles matched by prefix. */
