@@ -17,6 +17,11 @@ const schema = z.object({
     .default(25 * 1024 * 1024),
   /** IMAP mailbox polled for requests, e.g. imaps://user:pass@mail.example.gov.uk:993/INBOX. */
   REQUESTS_IMAP_URL: z.string().url().optional(),
+  /**
+   * IMAP folder that messages are moved to once they are cases (created if missing). Unset: they
+   * stay where they are, marked as read, so a message someone reads before the poll is missed.
+   */
+  REQUESTS_IMAP_DONE_MAILBOX: z.string().min(1).optional(),
   /** Seconds between IMAP polls. */
   REQUESTS_IMAP_EVERY_SECONDS: z.coerce.number().int().min(30).default(300),
   /** The council's own target for police (DPA 2018 Sch. 2) requests, in working days. */

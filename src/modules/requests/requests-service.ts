@@ -79,7 +79,12 @@ export function createRequestsServices(deps: RequestsDependencies) {
   jobs.every("requests.contributions.remind", 3600);
   const imapUrl = settings.REQUESTS_IMAP_URL;
   if (imapUrl) {
-    jobs.define("requests.imap.poll", async () => pollImap(intake, imapUrl));
+    jobs.define("requests.imap.poll", async () =>
+      pollImap(intake, imapUrl, {
+        doneMailbox: settings.REQUESTS_IMAP_DONE_MAILBOX,
+        log: deps.log,
+      }),
+    );
     jobs.every("requests.imap.poll", settings.REQUESTS_IMAP_EVERY_SECONDS);
   }
 
