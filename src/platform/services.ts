@@ -1,5 +1,6 @@
 import type { Config } from "../config.ts";
 import { AssetsService } from "../modules/assets/assets-service.ts";
+import { flowAgreementsFrom } from "../modules/assets/flows/agreement-source.ts";
 import { FlowsService } from "../modules/assets/flows/flows-service.ts";
 import { ProcessingService } from "../modules/assets/processing/processing-service.ts";
 import { breachAssetsFrom } from "../modules/breaches/asset-source.ts";
@@ -79,6 +80,8 @@ export function createServices(
   const obligations = createObligationsServices({ db, audit, mail, jobs, config });
   obligations.retention.connect(requestCasesRetentionSource(db));
   obligations.retention.connect(breachFilesRetentionSource(db));
+  // The flow map asks the sharing and processor registers which agreement or contract covers a flow.
+  flows.useAgreements(flowAgreementsFrom(obligations.sharing, obligations.processors));
 
   jobs.define("sessions.purge", async () => ({ purged: await sessions.purgeEnded() }));
   jobs.every("sessions.purge", 3600);

@@ -152,6 +152,12 @@ export interface ProcessorAssetsTable {
   asset_id: string;
 }
 
+/** The data flows (in the asset register) a processor's contract covers; ids only. */
+export interface ProcessorFlowsTable {
+  processor_id: string;
+  flow_id: string;
+}
+
 export interface ProcessorAssurancesTable {
   id: Generated<string>;
   processor_id: string;
@@ -222,6 +228,7 @@ declare module "../../platform/db/schema.ts" {
     sharing_agreement_flows: SharingAgreementFlowsTable;
     processors: ProcessorsTable;
     processor_assets: ProcessorAssetsTable;
+    processor_flows: ProcessorFlowsTable;
     processor_assurances: ProcessorAssurancesTable;
     processor_assessments: ProcessorAssessmentsTable;
     training_courses: TrainingCoursesTable;

@@ -9,9 +9,31 @@ import { RegisterConflictError, RegisterInputError } from "../errors.ts";
 import { column, schemaFor } from "../fields.ts";
 import type { DataFlowsTable } from "../tables.ts";
 import { sensitivity } from "../vocabularies.ts";
+import type {
+  AgreementChoice,
+  AgreementKind,
+  AgreementRef,
+  AgreementRegister,
+} from "./agreement-source.ts";
 import { FLOW_FIELDS, type FlowInput } from "./flow-fields.ts";
 
 export type EndpointKind = "asset" | "service" | "partner";
+
+/**
+ * Whether a data-sharing agreement or processor contract in the obligations registers covers the
+ * flow today. Only personal data to or from another organisation, or leaving the UK, needs one.
+ */
+export type CoverageStatus = "covered" | "expired" | "not-covered" | "not-needed";
+
+export interface FlowCoverage {
+  status: CoverageStatus;
+  /** The agreements and contracts in force that cover it. */
+  covering: AgreementRef[];
+  /** When none does: the ones that did, or that are with its partner, and have ended. */
+  lapsed: AgreementRef[];
+  /** The ones an IG officer linked to this flow, whatever their state. */
+  linked: AgreementRef[];
+}
 
 export interface Flow extends FlowInput {
   id: string;
@@ -27,6 +49,8 @@ export interface Flow extends FlowInput {
   specialCategory: boolean;
   criminalOffence: boolean;
   external: boolean;
+  /** Which agreement or contract covers it; null when the registers are not connected. */
+  coverage: FlowCoverage | null;
   /** Why the flow is a transfer at risk; empty when it is not. */
   risks: string[];
 }
@@ -39,7 +63,10 @@ export interface FlowFilter {
   specialCategory?: boolean;
   external?: boolean;
   international?: boolean;
+  /** No agreement or contract in force covers it (none at all, or only ended ones). */
   noAgreement?: boolean;
+  /** By cover: in force, only ended ones, or none at all. */
+  cover?: "covered" | "expired" | "none";
   atRisk?: boolean;
   page?: number;
   pageSize?: number;
@@ -48,10 +75,30 @@ export interface FlowFilter {
 const schema = schemaFor(FLOW_FIELDS);
 const NOTHING = "00000000-0000-0000-0000-000000000000";
 
+/**
+ * The flows of each cover state among those that need an agreement, from the registers. Without the
+ * registers connected, the free-text agreement field stands in (covered when anything is written).
+ */
+interface Gaps {
+  notCovered: string[];
+  expired: string[];
+  covered: string[];
+}
+
+const NEEDS_COVER = sql<boolean>`(f.personal_data AND (f.external OR f.leaves_uk))`;
+
+function missingAgreement(gaps: Gaps | undefined) {
+  return gaps
+    ? sql<boolean>`(f.id = ANY(${[...gaps.notCovered, ...gaps.expired]}::uuid[]))`
+    : sql<boolean>`(f.agreement IS NULL)`;
+}
+
 /** Personal data leaving the council (to a partner, or abroad) with no agreement, no encryption, or no safeguard abroad. */
-const AT_RISK = sql<boolean>`(f.personal_data AND (f.to_kind = 'partner' OR f.leaves_uk) AND (
-  f.agreement IS NULL OR NOT f.encrypted_in_transit
+function atRiskSql(gaps: Gaps | undefined) {
+  return sql<boolean>`(f.personal_data AND (f.to_kind = 'partner' OR f.leaves_uk) AND (
+  ${missingAgreement(gaps)} OR NOT f.encrypted_in_transit
   OR (f.leaves_uk AND (f.transfer_safeguard IS NULL OR f.transfer_safeguard = 'none'))))`;
+}
 
 export function riskReasons(f: {
   personalData: boolean;
@@ -60,17 +107,38 @@ export function riskReasons(f: {
   agreement: string | null;
   encryptedInTransit: boolean;
   transferSafeguard: string | null;
+  coverage?: FlowCoverage | null;
 }): string[] {
   if (!f.personalData || !(f.toKind === "partner" || f.leavesUk)) return [];
   const reasons: string[] = [];
-  if (!f.agreement) reasons.push("No sharing agreement or contract");
+  if (f.coverage) {
+    if (f.coverage.status === "not-covered") reasons.push("No sharing agreement or contract");
+    if (f.coverage.status === "expired") reasons.push("Sharing agreement or contract has expired");
+  } else if (!f.agreement) reasons.push("No sharing agreement or contract");
   if (!f.encryptedInTransit) reasons.push("Not encrypted in transit");
   if (f.leavesUk && (!f.transferSafeguard || f.transferSafeguard === "none"))
     reasons.push("Leaves the UK without a safeguard");
   return reasons;
 }
 
-function conditions(filter: FlowFilter): RawBuilder<boolean>[] {
+/** The partner organisations at either end of a flow, by the names the flow records. */
+function partnerNamesOf(r: {
+  from_kind: string;
+  from_partner: string | null;
+  to_kind: string;
+  to_partner: string | null;
+}): string[] {
+  return [
+    r.to_kind === "partner" ? r.to_partner : null,
+    r.from_kind === "partner" ? r.from_partner : null,
+  ].filter((n): n is string => !!n);
+}
+
+function statusOf(cover: { covering: unknown[]; lapsed: unknown[] }): CoverageStatus {
+  return cover.covering.length ? "covered" : cover.lapsed.length ? "expired" : "not-covered";
+}
+
+function conditions(filter: FlowFilter, gaps?: Gaps): RawBuilder<boolean>[] {
   const c: RawBuilder<boolean>[] = [];
   if (filter.serviceAreaId) {
     const id = UUID.test(filter.serviceAreaId) ? filter.serviceAreaId : NOTHING;
@@ -85,9 +153,17 @@ function conditions(filter: FlowFilter): RawBuilder<boolean>[] {
     c.push(sql`(f.special_category OR f.criminal_offence) = ${filter.specialCategory}`);
   if (filter.external !== undefined) c.push(sql`f.external = ${filter.external}`);
   if (filter.international !== undefined) c.push(sql`f.leaves_uk = ${filter.international}`);
-  if (filter.noAgreement === true)
-    c.push(sql`(f.agreement IS NULL AND (f.external OR f.leaves_uk))`);
-  if (filter.atRisk === true) c.push(AT_RISK);
+  if (filter.noAgreement === true || filter.cover === "none")
+    c.push(sql`(${missingAgreement(gaps)} AND (f.external OR f.leaves_uk))`);
+  if (filter.cover === "expired")
+    c.push(gaps ? sql`(f.id = ANY(${gaps.expired}::uuid[]))` : sql`false`);
+  if (filter.cover === "covered")
+    c.push(
+      gaps
+        ? sql`(f.id = ANY(${gaps.covered}::uuid[]))`
+        : sql`(f.agreement IS NOT NULL AND (f.external OR f.leaves_uk))`,
+    );
+  if (filter.atRisk === true) c.push(atRiskSql(gaps));
   const text = filter.search?.trim();
   if (text) {
     const like = `%${text.replace(/[%_\\]/g, "\\$&")}%`;
@@ -116,6 +192,10 @@ export interface MapLink {
   count: number;
   /** How many of the flows are transfers at risk. */
   atRisk: number;
+  /** How many need an agreement or contract and have none at all. */
+  notCovered: number;
+  /** How many need one and have only ended ones. */
+  expired: number;
   special: boolean;
   personal: boolean;
   leavesUk: boolean;
@@ -130,10 +210,112 @@ export interface MapData {
 
 /** The map of data flows and transfers between assets, council services and partner organisations. */
 export class FlowsService {
+  private agreements: AgreementRegister | undefined;
+
   constructor(
     private readonly db: Db,
     private readonly audit: AuditService,
   ) {}
+
+  /** Connects the sharing and processor registers (see agreement-source.ts). */
+  useAgreements(register: AgreementRegister): void {
+    this.agreements = register;
+  }
+
+  /** Every flow that needs an agreement, by its cover today (one read of each register). */
+  private async gaps(): Promise<Gaps | undefined> {
+    if (!this.agreements) return undefined;
+    const rows = await this.db
+      .selectFrom("data_flows as f")
+      .select(["f.id", "f.from_kind", "f.from_partner", "f.to_kind", "f.to_partner"])
+      .where(NEEDS_COVER)
+      .execute();
+    const cover = await this.agreements.cover(
+      rows.map((r) => ({ flowId: r.id, partnerNames: partnerNamesOf(r) })),
+    );
+    const gaps: Gaps = { notCovered: [], expired: [], covered: [] };
+    rows.forEach((r, i) => {
+      const status = statusOf(cover[i]);
+      (status === "covered"
+        ? gaps.covered
+        : status === "expired"
+          ? gaps.expired
+          : gaps.notCovered
+      ).push(r.id);
+    });
+    return gaps;
+  }
+
+  /** Adds each flow's cover from the registers, and the risks that follow from it. */
+  private async withCoverage(flows: Flow[]): Promise<Flow[]> {
+    if (!this.agreements || !flows.length) return flows;
+    const cover = await this.agreements.cover(
+      flows.map((f) => ({
+        flowId: f.id,
+        partnerNames: partnerNamesOf({
+          from_kind: f.fromKind,
+          from_partner: f.fromPartner,
+          to_kind: f.toKind,
+          to_partner: f.toPartner,
+        }),
+      })),
+    );
+    return flows.map((f, i) => {
+      const coverage: FlowCoverage = {
+        ...cover[i],
+        status: f.personalData && (f.external || f.leavesUk) ? statusOf(cover[i]) : "not-needed",
+      };
+      const flow = { ...f, coverage };
+      return { ...flow, risks: riskReasons(flow) };
+    });
+  }
+
+  /** The agreements and contracts an IG officer may link a flow to. */
+  async agreementChoices(): Promise<AgreementChoice[]> {
+    return this.agreements ? this.agreements.choices() : [];
+  }
+
+  /**
+   * Links the flow to a data-sharing agreement or processor contract chosen from the registers (or
+   * removes the link). The register records the link and audits it, on the flow and on the agreement.
+   */
+  async linkAgreement(
+    ctx: AuditContext,
+    flowId: string,
+    choice: { kind: AgreementKind; id: string },
+    linked = true,
+  ): Promise<void> {
+    const flow = await this.read(flowId);
+    if (!flow) throw new RegisterConflictError("No such data flow.");
+    const known =
+      this.agreements &&
+      (await this.agreements.choices()).some((c) => c.kind === choice.kind && c.id === choice.id);
+    if (!this.agreements || !known)
+      throw new RegisterInputError([
+        { field: "register", message: "Select an agreement or contract from the register" },
+      ]);
+    await this.agreements.link(ctx, { id: flow.id, reference: flow.reference }, choice, linked);
+  }
+
+  /**
+   * The flows an agreement's page lists: those linked to it (ids from the register) and those with
+   * its partner organisations, each with its cover.
+   */
+  async forAgreement(link: { flowIds: string[]; partnerNames: string[] }): Promise<Flow[]> {
+    const ids = link.flowIds.filter((id) => UUID.test(id));
+    const names = link.partnerNames.map((n) => n.trim().toLowerCase()).filter(Boolean);
+    if (!ids.length && !names.length) return [];
+    const rows = await this.select()
+      .where(
+        sql<boolean>`(f.id = ANY(${ids}::uuid[])
+          OR (f.to_kind = 'partner' AND lower(trim(f.to_partner)) = ANY(${names}::text[]))
+          OR (f.from_kind = 'partner' AND lower(trim(f.from_partner)) = ANY(${names}::text[])))`,
+      )
+      .orderBy(sql`lower(f.name)`)
+      .limit(500)
+      .execute();
+    return this.withCoverage(rows.map((r) => this.present(r)));
+  }
 
   /** The information-governance team and the DPO, or the owner of an asset at either end. */
   async canEdit(user: Principal | undefined, flow?: Flow): Promise<boolean> {
@@ -218,6 +400,7 @@ export class FlowsService {
       specialCategory: r.special_category,
       criminalOffence: r.criminal_offence,
       external: r.external,
+      coverage: null,
       risks: [],
     };
     flow.risks = riskReasons(flow);
@@ -227,7 +410,9 @@ export class FlowsService {
   async list(filter: FlowFilter = {}) {
     const pageSize = Math.min(Math.max(filter.pageSize ?? 25, 1), 10_000);
     const page = Math.max(filter.page ?? 1, 1);
-    const where = whereAll(conditions(filter));
+    const gaps =
+      filter.noAgreement || filter.cover || filter.atRisk ? await this.gaps() : undefined;
+    const where = whereAll(conditions(filter, gaps));
     const [rows, n] = await Promise.all([
       this.select()
         .where(where)
@@ -244,7 +429,7 @@ export class FlowsService {
     ]);
     const total = Number(n.n);
     return {
-      items: rows.map((r) => this.present(r)),
+      items: await this.withCoverage(rows.map((r) => this.present(r))),
       total,
       page,
       pageSize,
@@ -257,7 +442,12 @@ export class FlowsService {
    * them. Past MAX_NODES endpoints, council assets are taken together as their service areas.
    */
   async mapLinks(filter: FlowFilter, maxNodes: number): Promise<MapData> {
-    const where = whereAll(conditions(filter));
+    const gaps = await this.gaps();
+    const where = whereAll(conditions(filter, gaps));
+    const notCovered = gaps
+      ? sql<boolean>`f.id = ANY(${gaps.notCovered}::uuid[])`
+      : sql<boolean>`(${NEEDS_COVER} AND f.agreement IS NULL)`;
+    const expired = gaps ? sql<boolean>`f.id = ANY(${gaps.expired}::uuid[])` : sql<boolean>`false`;
     const assetKey = (side: "from" | "to") =>
       sql.raw(`CASE f.${side}_kind WHEN 'partner' THEN 'partner:' || lower(f.${side}_partner)
         WHEN 'service' THEN 'service:' || coalesce(f.${side}_service_id::text, 'none')
@@ -284,6 +474,8 @@ export class FlowsService {
       to_group: string | null;
       n: string;
       at_risk: string;
+      not_covered: string;
+      expired: string;
       special: boolean;
       personal: boolean;
       leaves_uk: boolean;
@@ -291,7 +483,9 @@ export class FlowsService {
       SELECT ${key("from")} AS from_key, ${key("to")} AS to_key,
         min(${label("from")}) AS from_label, min(${label("to")}) AS to_label,
         min(fs.name) AS from_group, min(ts.name) AS to_group,
-        count(*) AS n, count(*) FILTER (WHERE ${AT_RISK}) AS at_risk,
+        count(*) AS n, count(*) FILTER (WHERE ${atRiskSql(gaps)}) AS at_risk,
+        count(*) FILTER (WHERE ${notCovered}) AS not_covered,
+        count(*) FILTER (WHERE ${expired}) AS expired,
         bool_or(f.special_category OR f.criminal_offence) AS special,
         bool_or(f.personal_data) AS personal, bool_or(f.leaves_uk) AS leaves_uk
       FROM data_flows f
@@ -327,6 +521,8 @@ export class FlowsService {
         to: end(r.to_key, r.to_label, r.to_group),
         count: Number(r.n),
         atRisk: Number(r.at_risk),
+        notCovered: Number(r.not_covered),
+        expired: Number(r.expired),
         special: r.special,
         personal: r.personal,
         leavesUk: r.leaves_uk,
@@ -338,7 +534,14 @@ export class FlowsService {
     return (await this.list({ assetId, pageSize: 500 })).items;
   }
 
-  async get(id: string, db: DbOrTrx = this.db): Promise<Flow | undefined> {
+  /** A flow with its cover from the registers (read outside any transaction). */
+  async get(id: string): Promise<Flow | undefined> {
+    const flow = await this.read(id);
+    return flow ? (await this.withCoverage([flow]))[0] : undefined;
+  }
+
+  /** A flow as stored, without its cover: safe inside a transaction (it reads only through `db`). */
+  private async read(id: string, db: DbOrTrx = this.db): Promise<Flow | undefined> {
     if (!UUID.test(id)) return undefined;
     const row = await this.select(db).where("f.id", "=", id).executeTakeFirst();
     return row ? this.present(row) : undefined;
@@ -472,7 +675,7 @@ export class FlowsService {
 
   async create(ctx: AuditContext, input: unknown): Promise<Flow> {
     const value = this.parse(input);
-    return this.db.transaction().execute(async (trx) => {
+    const created = await this.db.transaction().execute(async (trx) => {
       if (value.reference) await this.assertReferenceFree(trx, value.reference);
       const row = await this.resolve(trx, value);
       const reference = value.reference ?? (await this.nextReference(trx));
@@ -481,7 +684,7 @@ export class FlowsService {
         .values({ ...row, reference })
         .returning("id")
         .executeTakeFirstOrThrow();
-      const flow = (await this.get(id, trx)) as Flow;
+      const flow = (await this.read(id, trx)) as Flow;
       await this.audit.record(
         ctx,
         {
@@ -495,12 +698,13 @@ export class FlowsService {
       );
       return flow;
     });
+    return (await this.withCoverage([created]))[0];
   }
 
   async update(ctx: AuditContext, id: string, input: unknown): Promise<Flow> {
     const value = this.parse(input);
-    return this.db.transaction().execute(async (trx) => {
-      const before = await this.get(id, trx);
+    const updated = await this.db.transaction().execute(async (trx) => {
+      const before = await this.read(id, trx);
       if (!before) throw new RegisterConflictError("No such data flow.");
       const reference = value.reference ?? before.reference;
       if (reference.toLowerCase() !== before.reference.toLowerCase())
@@ -511,7 +715,7 @@ export class FlowsService {
         .set({ ...row, reference, updated_at: new Date() })
         .where("id", "=", id)
         .execute();
-      const after = (await this.get(id, trx)) as Flow;
+      const after = (await this.read(id, trx)) as Flow;
       const pick = (f: FlowInput) =>
         Object.fromEntries(FLOW_FIELDS.map((d) => [d.name, f[d.name as keyof FlowInput]]));
       const changes = diff(pick(before), pick(after));
@@ -529,6 +733,7 @@ export class FlowsService {
         );
       return after;
     });
+    return (await this.withCoverage([updated]))[0];
   }
 
   async patch(ctx: AuditContext, id: string, fields: Record<string, unknown>) {
@@ -542,7 +747,7 @@ export class FlowsService {
 
   async remove(ctx: AuditContext, id: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      const before = await this.get(id, trx);
+      const before = await this.read(id, trx);
       if (!before) throw new RegisterConflictError("No such data flow.");
       await trx.deleteFrom("data_flows").where("id", "=", id).execute();
       await this.audit.record(

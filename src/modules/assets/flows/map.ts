@@ -28,6 +28,11 @@ export interface MapEdge {
   to: string;
   count: number;
   atRisk: boolean;
+  /** How many of its flows need an agreement or contract and have none; how many only an ended one. */
+  notCovered: number;
+  expired: number;
+  /** Said on the line, so the drawing does not rely on colour: "No agreement", "Agreement expired". */
+  coverText: string;
   special: boolean;
   personal: boolean;
   strokeWidth: number;
@@ -58,10 +63,19 @@ export function truncate(label: string, max = 38): string {
   return label.length > max ? `${label.slice(0, max - 1)}…` : label;
 }
 
+/** What the line says about agreements: "No agreement", "Agreement expired", or both with counts. */
+export function coverText(e: { count: number; notCovered: number; expired: number }): string {
+  const part = (n: number, text: string) =>
+    n === 0 ? "" : e.count > 1 ? `${n} ${text.toLowerCase()}` : text;
+  return [part(e.notCovered, "No agreement"), part(e.expired, "Agreement expired")]
+    .filter(Boolean)
+    .join(", ");
+}
+
 export function layoutFlows(data: MapData, options: { focusServiceName?: string } = {}): FlowMap {
   const { grouped } = data;
   const nodes = new Map<string, MapNode>();
-  const edges: Omit<MapEdge, "path" | "labelX" | "labelY" | "strokeWidth">[] = [];
+  const edges: Omit<MapEdge, "path" | "labelX" | "labelY" | "strokeWidth" | "coverText">[] = [];
   for (const link of data.links) {
     for (const e of [link.from, link.to])
       if (!nodes.has(e.key))
@@ -81,6 +95,8 @@ export function layoutFlows(data: MapData, options: { focusServiceName?: string 
       to: link.to.key,
       count: link.count,
       atRisk: link.atRisk > 0,
+      notCovered: link.notCovered,
+      expired: link.expired,
       special: link.special,
       personal: link.personal,
     });
@@ -158,7 +174,7 @@ export function layoutFlows(data: MapData, options: { focusServiceName?: string 
       labelY = (ay + by) / 2;
     }
     const strokeWidth = e.atRisk ? 3 : Math.min(6, 2 + Math.floor(e.count / 20));
-    laid.push({ ...e, strokeWidth, path, labelX, labelY });
+    laid.push({ ...e, strokeWidth, path, labelX, labelY, coverText: coverText(e) });
   }
   // Ordinary flows first, so the ones at risk are drawn on top.
   laid.sort((x, y2) => Number(x.atRisk) - Number(y2.atRisk));

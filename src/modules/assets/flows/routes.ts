@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { signedIn } from "../../../platform/auth/policy.ts";
+import { z } from "zod";
+import { anyRole, hasRole, signedIn } from "../../../platform/auth/policy.ts";
 import type { Services } from "../../../platform/services.ts";
-import type { FormErrors } from "../../../platform/web/forms.ts";
+import { type FormErrors, parseForm } from "../../../platform/web/forms.ts";
 import { RegisterConflictError, RegisterInputError } from "../errors.ts";
 import { formValues } from "../fields.ts";
 import { formModel, summaryModel } from "../form-model.ts";
@@ -23,6 +24,26 @@ import { layoutFlows, MAX_NODES } from "./map.ts";
 
 const TABLE_LIMIT = 300;
 
+/** Who links flows to the sharing and processor registers: those who keep the registers. */
+const registerKeepers = anyRole("ig-officer", "dpo");
+
+/** A choice from the registers: "agreement:<id>" or "contract:<id>". */
+const agreementChoice = z.object({
+  register: z
+    .string({ message: "Select an agreement or contract from the register" })
+    .trim()
+    .regex(
+      /^(agreement|contract):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+      "Select an agreement or contract from the register",
+    )
+    .transform((v) => {
+      const [kind, id] = v.split(":");
+      return { kind: kind as "agreement" | "contract", id: id.toLowerCase() };
+    }),
+});
+
+const KIND_LABELS = { agreement: "Data-sharing agreement", contract: "Processor contract" };
+
 /** The filters shared by the flows list and the map, read from the query string. */
 function readFilters(query: Record<string, unknown>) {
   const values = {
@@ -42,6 +63,10 @@ function readFilters(query: Record<string, unknown>) {
     external: queryYesNo(values.external),
     international: queryYesNo(values.international),
     noAgreement: values.agreement === "none" ? true : undefined,
+    cover:
+      values.agreement === "expired" || values.agreement === "covered"
+        ? values.agreement
+        : undefined,
   };
   return { values, filter };
 }
@@ -68,7 +93,21 @@ export async function flowPageRoutes(app: FastifyInstance, services: Services) {
       international: yesNoItems(values.international),
       agreement: [
         { value: "", text: "Any" },
-        { value: "none", text: "None recorded", selected: values.agreement === "none" },
+        {
+          value: "none",
+          text: "No current agreement or contract",
+          selected: values.agreement === "none",
+        },
+        {
+          value: "expired",
+          text: "Agreement has expired",
+          selected: values.agreement === "expired",
+        },
+        {
+          value: "covered",
+          text: "Covered by an agreement",
+          selected: values.agreement === "covered",
+        },
       ],
       serviceNames: Object.fromEntries(choices.serviceAreas.map((s) => [s.value, s.text])),
     };
@@ -114,8 +153,12 @@ export async function flowPageRoutes(app: FastifyInstance, services: Services) {
       truncated: data.links.length >= 5000,
       focus,
       atRiskCount: data.links.reduce((n, l) => n + l.atRisk, 0),
+      notCoveredCount: data.links.reduce((n, l) => n + l.notCovered, 0),
+      expiredCount: data.links.reduce((n, l) => n + l.expired, 0),
       labels: LABELS,
       listLink: linkWith("/flows", values, {}),
+      noneLink: linkWith("/flows/map", values, { agreement: "none" }),
+      expiredLink: linkWith("/flows/map", values, { agreement: "expired" }),
     });
   });
 
@@ -176,18 +219,26 @@ export async function flowPageRoutes(app: FastifyInstance, services: Services) {
     }
   });
 
-  app.get("/flows/:id", { config: { policy: signedIn } }, async (request, reply) => {
-    const flow = await load(request);
-    const [history, canEdit] = await Promise.all([
+  async function renderFlow(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    flow: Flow,
+    extra: { errors?: FormErrors; values?: Record<string, unknown> } = {},
+  ) {
+    const canLink = hasRole(request.user, "ig-officer", "dpo");
+    const [history, canEdit, choices] = await Promise.all([
       services.audit.search({ entityType: "data-flow", entityId: flow.id, limit: 50 }),
       flows.canEdit(request.user, flow),
+      canLink ? flows.agreementChoices() : Promise.resolve([]),
     ]);
     const done = queryText((request.query as Record<string, unknown>).done);
     const overrides = {
       fromAssetReference: flow.fromKind === "asset" ? flow.fromLabel : "",
       toAssetReference: flow.toKind === "asset" ? flow.toLabel : "",
     };
-    return reply.render("assets/flows/views/flow.njk", {
+    const linked = new Set(flow.coverage?.linked.map((l) => `${l.kind}:${l.id}`));
+    const chosen = String(extra.values?.register ?? "");
+    return reply.code(extra.errors ? 400 : 200).render("assets/flows/views/flow.njk", {
       pageTitle: `${flow.reference} ${flow.name}`,
       flow,
       summary: summaryModel(
@@ -205,10 +256,59 @@ export async function flowPageRoutes(app: FastifyInstance, services: Services) {
       ),
       history: history.events,
       canEdit,
+      canLink,
+      kindLabels: KIND_LABELS,
+      registerItems: [
+        { value: "", text: "Choose an agreement or contract" },
+        ...choices
+          .filter((c) => !linked.has(`${c.kind}:${c.id}`))
+          .map((c) => ({
+            value: `${c.kind}:${c.id}`,
+            text: `${KIND_LABELS[c.kind]} ${c.reference === c.title ? c.title : `${c.reference}: ${c.title}`}${c.partners && c.partners !== c.title ? ` (${c.partners})` : ""}, ${c.stateLabel.toLowerCase()}`,
+            selected: chosen === `${c.kind}:${c.id}`,
+          })),
+      ],
+      errors: extra.errors,
       flash:
-        done === "created" ? "Data flow added" : done === "saved" ? "Changes saved" : undefined,
+        done === "created"
+          ? "Data flow added"
+          : done === "saved"
+            ? "Changes saved"
+            : done === "linked"
+              ? "Agreement or contract linked"
+              : done === "unlinked"
+                ? "Link removed"
+                : undefined,
     });
-  });
+  }
+
+  app.get("/flows/:id", { config: { policy: signedIn } }, async (request, reply) =>
+    renderFlow(request, reply, await load(request)),
+  );
+
+  for (const [path, linked] of [
+    ["/flows/:id/agreements", true],
+    ["/flows/:id/agreements/remove", false],
+  ] as const)
+    app.post(path, { config: { policy: registerKeepers } }, async (request, reply) => {
+      const flow = await load(request);
+      const form = parseForm(agreementChoice, request.body);
+      if (!form.ok) return renderFlow(request, reply, flow, form);
+      try {
+        await flows.linkAgreement(request.audit, flow.id, form.value.register, linked);
+      } catch (err) {
+        if (err instanceof RegisterInputError)
+          return renderFlow(request, reply, flow, {
+            errors: err.formErrors,
+            values: request.body as Record<string, unknown>,
+          });
+        throw err;
+      }
+      return reply.redirect(
+        `/flows/${flow.id}?done=${linked ? "linked" : "unlinked"}#agreements`,
+        303,
+      );
+    });
 
   async function mayEdit(request: FastifyRequest, flow: Flow) {
     if (!(await flows.canEdit(request.user, flow)))

@@ -9,6 +9,7 @@ import type { Db, DbOrTrx } from "../../../platform/db/database.ts";
 import { UUID } from "../../../platform/db/ids.ts";
 import { addDays, type IsoDate, isRealDate, today } from "../dates.ts";
 import { ObligationConflictError, ObligationInputError } from "../errors.ts";
+import { coverageOf, type FlowCoverage, type FlowToCover, partnerKeys } from "../flow-cover.ts";
 
 /** What UK GDPR Art. 28(3) requires a processor contract to say. */
 export const ART28_TERMS = {
@@ -88,6 +89,8 @@ export interface Processor {
   ownerName: string | null;
   ownerEmail: string | null;
   assetIds: string[];
+  /** The asset register's data flows linked to this contract (ids, read through services.flows). */
+  flowIds: string[];
   assurances: Assurance[];
   assessments: Assessment[];
   /** The next assessment date: the latest assessment's next-due date. */
@@ -200,8 +203,9 @@ export class ProcessorsService {
     const rows = await q.orderBy(sql`lower(p.name)`).execute();
     if (!rows.length) return [];
     const pids = rows.map((r) => r.id);
-    const [assets, assurances, assessments] = await Promise.all([
+    const [assets, flows, assurances, assessments] = await Promise.all([
       db.selectFrom("processor_assets").selectAll().where("processor_id", "in", pids).execute(),
+      db.selectFrom("processor_flows").selectAll().where("processor_id", "in", pids).execute(),
       db
         .selectFrom("processor_assurances")
         .selectAll()
@@ -238,6 +242,7 @@ export class ProcessorsService {
         ownerName: r.owner_name,
         ownerEmail: r.owner_email,
         assetIds: assets.filter((a) => a.processor_id === r.id).map((a) => a.asset_id),
+        flowIds: flows.filter((f) => f.processor_id === r.id).map((f) => f.flow_id),
         assurances: assurances
           .filter((a) => a.processor_id === r.id)
           .map((a) => ({
@@ -289,6 +294,107 @@ export class ProcessorsService {
       this.db,
       rows.map((r) => r.processor_id),
     );
+  }
+
+  /**
+   * Whether processor contracts cover data flows: a current contract (started, not ended) linked to
+   * the flow or, when none is linked, one with the processor the flow names as its partner.
+   */
+  async coverFlows(flows: FlowToCover[], on: IsoDate = today()): Promise<FlowCoverage[]> {
+    if (!flows.length) return [];
+    const all = await this.list();
+    return flows.map((flow) => {
+      const names = partnerKeys(flow);
+      const at = flow.on ?? on;
+      return coverageOf(all, flow, {
+        linkedTo: (p, flowId) => p.flowIds.includes(flowId),
+        withPartner: (p) => names.has(p.name.trim().toLowerCase()),
+        inForce: (p) =>
+          (!p.contractStart || p.contractStart <= at) && (!p.contractEnd || p.contractEnd >= at),
+        ended: (p) => !!p.contractEnd && p.contractEnd < at,
+        ref: (p) => ({
+          id: p.id,
+          reference: p.contractReference ?? p.name,
+          title: p.name,
+          stateLabel:
+            p.contractEnd && p.contractEnd < at
+              ? "Ended"
+              : p.contractStart && p.contractStart > at
+                ? "Not started"
+                : "Current",
+          endDate: p.contractEnd,
+        }),
+      });
+    });
+  }
+
+  /** Links one data flow (by its id in the asset register) to the processor's contract, or unlinks it. */
+  async linkFlow(
+    ctx: AuditContext,
+    id: string,
+    flow: { id: string; reference: string },
+    linked = true,
+  ): Promise<void> {
+    if (!UUID.test(id) || !UUID.test(flow.id))
+      throw new ObligationInputError("register", "Select a contract from the register");
+    await this.db.transaction().execute(async (trx) => {
+      const p = await trx
+        .selectFrom("processors")
+        .select(["name", "contract_reference"])
+        .where("id", "=", id)
+        .executeTakeFirst();
+      if (!p) throw new ObligationInputError("register", "Select a contract from the register");
+      const changed = linked
+        ? Number(
+            (
+              await trx
+                .insertInto("processor_flows")
+                .values({ processor_id: id, flow_id: flow.id })
+                .onConflict((oc) => oc.columns(["processor_id", "flow_id"]).doNothing())
+                .executeTakeFirst()
+            ).numInsertedOrUpdatedRows ?? 0,
+          )
+        : Number(
+            (
+              await trx
+                .deleteFrom("processor_flows")
+                .where("processor_id", "=", id)
+                .where("flow_id", "=", flow.id)
+                .executeTakeFirst()
+            ).numDeletedRows,
+          );
+      if (!changed) return;
+      const contract = p.contract_reference ? `${p.name} (${p.contract_reference})` : p.name;
+      const entry = {
+        action: linked ? "link-flow" : "unlink-flow",
+        changes: {
+          processor: p.name,
+          contract: p.contract_reference,
+          flow: flow.reference,
+          linked,
+        },
+      };
+      await this.audit.record(
+        ctx,
+        {
+          ...entry,
+          entityType: "processor",
+          entityId: id,
+          summary: `Contract with ${contract} ${linked ? "now covers" : "no longer covers"} data flow ${flow.reference}`,
+        },
+        trx,
+      );
+      await this.audit.record(
+        ctx,
+        {
+          ...entry,
+          entityType: "data-flow",
+          entityId: flow.id,
+          summary: `Data flow ${flow.reference} ${linked ? "linked to" : "unlinked from"} the processor contract with ${contract}`,
+        },
+        trx,
+      );
+    });
   }
 
   async save(ctx: AuditContext, input: ProcessorInput, id?: string): Promise<string> {

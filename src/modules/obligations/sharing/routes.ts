@@ -202,6 +202,23 @@ export async function sharingRoutes(app: FastifyInstance, services: Services) {
     return a;
   }
 
+  /**
+   * The asset register's data flows the agreement covers today (through services.flows), and those
+   * linked to it that it does not cover (it is not in force, or they need no agreement).
+   */
+  async function flowsOf(a: Agreement) {
+    const candidates = await services.flows.forAgreement({
+      flowIds: a.flowIds,
+      partnerNames: a.partners.map((p) => p.name),
+    });
+    const covers = (f: (typeof candidates)[number]) =>
+      !!f.coverage?.covering.some((c) => c.kind === "agreement" && c.id === a.id);
+    return {
+      coveredFlows: candidates.filter(covers),
+      linkedNotCovered: candidates.filter((f) => !covers(f) && a.flowIds.includes(f.id)),
+    };
+  }
+
   app.get(
     "/obligations/sharing/agreements/:id",
     { config: { policy: viewPolicy } },
@@ -211,6 +228,7 @@ export async function sharingRoutes(app: FastifyInstance, services: Services) {
       return reply.render(`${V}/agreement.njk`, {
         pageTitle: `${a.reference} ${a.title}`,
         a,
+        ...(await flowsOf(a)),
         canManage: canManage(request),
         history: (
           await services.audit.search({
@@ -258,10 +276,11 @@ export async function sharingRoutes(app: FastifyInstance, services: Services) {
       const a = await load(request);
       const form = await readMultipart(request);
       const file = form.files.find((f) => f.field === "signedCopy");
-      const again = (text: string) =>
+      const again = async (text: string) =>
         reply.code(400).render(`${V}/agreement.njk`, {
           pageTitle: `${a.reference} ${a.title}`,
           a,
+          ...(await flowsOf(a)),
           canManage: true,
           history: [],
           errors: { list: [{ text, href: "#signedCopy" }], byField: { signedCopy: { text } } },

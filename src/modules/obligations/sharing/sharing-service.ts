@@ -9,6 +9,9 @@ import type { Db, DbOrTrx } from "../../../platform/db/database.ts";
 import { UUID } from "../../../platform/db/ids.ts";
 import { addDays, type IsoDate, isRealDate, today } from "../dates.ts";
 import { ObligationConflictError, ObligationInputError } from "../errors.ts";
+import { coverageOf, type FlowCoverage, type FlowToCover, partnerKeys } from "../flow-cover.ts";
+
+export type { FlowCoverage } from "../flow-cover.ts";
 
 export const PARTNER_KINDS = {
   nhs: "NHS body",
@@ -197,12 +200,6 @@ export function agreementState(
   if (a.reviewDate && a.reviewDate < on) return "review-overdue";
   if (a.reviewDate && a.reviewDate <= addDays(on, REMIND_DAYS)) return "review-due";
   return "active";
-}
-
-/** Whether a flow to a partner is covered, and by which agreements. */
-export interface FlowCoverage {
-  covered: boolean;
-  agreements: { id: string; reference: string; title: string }[];
 }
 
 /**
@@ -575,28 +572,103 @@ export class SharingService {
   }
 
   /**
-   * Whether a flow of personal data to a partner is covered: an agreement in force with that partner,
-   * either linked to this flow or, when none is linked to it, any agreement with the partner.
-   * The asset register's flow map flags a flow when `covered` is false.
+   * Whether a flow of personal data to a partner is covered: an agreement in force linked to this
+   * flow or, when none in force is linked to it, any agreement in force with the partner.
+   * The asset register's flow map flags a flow when `covered` is false (see coverFlows).
    */
-  async isFlowCovered(flow: {
-    flowId?: string;
-    partnerId?: string;
-    partnerName?: string;
-    on?: IsoDate;
-  }): Promise<FlowCoverage> {
-    const inForce = await this.agreementsCovering(
-      { id: flow.partnerId, name: flow.partnerName },
-      flow.on ?? today(),
-    );
-    const linked = flow.flowId
-      ? inForce.filter((a) => a.flowIds.includes(flow.flowId as string))
-      : [];
-    const chosen = linked.length ? linked : inForce;
-    return {
-      covered: chosen.length > 0,
-      agreements: chosen.map((a) => ({ id: a.id, reference: a.reference, title: a.title })),
-    };
+  async isFlowCovered(flow: FlowToCover): Promise<FlowCoverage> {
+    return (await this.coverFlows([flow], flow.on))[0];
+  }
+
+  /** isFlowCovered for many flows at once: the register is read once, however many flows. */
+  async coverFlows(flows: FlowToCover[], on: IsoDate = today()): Promise<FlowCoverage[]> {
+    if (!flows.length) return [];
+    const [all, partners] = await Promise.all([this.agreements(), this.partners()]);
+    const idByName = new Map(partners.map((p) => [p.name.trim().toLowerCase(), p.id]));
+    return flows.map((flow) => {
+      const partnerIds = new Set<string>();
+      if (flow.partnerId && UUID.test(flow.partnerId)) partnerIds.add(flow.partnerId);
+      for (const name of partnerKeys(flow)) {
+        const id = idByName.get(name);
+        if (id) partnerIds.add(id);
+      }
+      return coverageOf(all, flow, {
+        linkedTo: (a, flowId) => a.flowIds.includes(flowId),
+        withPartner: (a) => a.partners.some((p) => partnerIds.has(p.id)),
+        inForce: (a) =>
+          a.status === "active" &&
+          a.startDate <= (flow.on ?? on) &&
+          (!a.endDate || a.endDate >= (flow.on ?? on)),
+        ended: (a) => a.status === "terminated" || (!!a.endDate && a.endDate < (flow.on ?? on)),
+        ref: (a) => ({
+          id: a.id,
+          reference: a.reference,
+          title: a.title,
+          stateLabel: a.stateLabel,
+          endDate: a.endDate,
+        }),
+      });
+    });
+  }
+
+  /** Links one data flow (by its id in the asset register) to the agreement, keeping its other links. */
+  async linkFlow(
+    ctx: AuditContext,
+    id: string,
+    flow: { id: string; reference: string },
+    linked = true,
+  ): Promise<void> {
+    if (!UUID.test(id) || !UUID.test(flow.id))
+      throw new ObligationInputError("register", "Select an agreement from the register");
+    await this.db.transaction().execute(async (trx) => {
+      const a = await trx
+        .selectFrom("sharing_agreements")
+        .select(["reference", "title"])
+        .where("id", "=", id)
+        .executeTakeFirst();
+      if (!a) throw new ObligationInputError("register", "Select an agreement from the register");
+      const changed = linked
+        ? await trx
+            .insertInto("sharing_agreement_flows")
+            .values({ agreement_id: id, flow_id: flow.id })
+            .onConflict((oc) => oc.columns(["agreement_id", "flow_id"]).doNothing())
+            .executeTakeFirst()
+        : await trx
+            .deleteFrom("sharing_agreement_flows")
+            .where("agreement_id", "=", id)
+            .where("flow_id", "=", flow.id)
+            .executeTakeFirst();
+      const rows =
+        "numInsertedOrUpdatedRows" in changed
+          ? Number(changed.numInsertedOrUpdatedRows ?? 0)
+          : Number(changed.numDeletedRows);
+      if (!rows) return;
+      const what = linked ? "now covers" : "no longer covers";
+      const entry = {
+        action: linked ? "link-flow" : "unlink-flow",
+        changes: { agreement: a.reference, flow: flow.reference, linked },
+      };
+      await this.audit.record(
+        ctx,
+        {
+          ...entry,
+          entityType: "sharing-agreement",
+          entityId: id,
+          summary: `${a.reference} ${what} data flow ${flow.reference}`,
+        },
+        trx,
+      );
+      await this.audit.record(
+        ctx,
+        {
+          ...entry,
+          entityType: "data-flow",
+          entityId: flow.id,
+          summary: `Data flow ${flow.reference} ${linked ? "linked to" : "unlinked from"} data-sharing agreement ${a.reference} ${a.title}`,
+        },
+        trx,
+      );
+    });
   }
 
   async counts(): Promise<{
