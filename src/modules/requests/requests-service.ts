@@ -5,7 +5,11 @@ import type { JobsService } from "../../platform/jobs/jobs-service.ts";
 import type { MailService } from "../../platform/mail/mail-service.ts";
 import { RequestCalendarService } from "./calendar/calendar-service.ts";
 import { CasesService } from "./cases/cases-service.ts";
-import { CaseworkService, type PersonalDataAssetSource } from "./cases/casework-service.ts";
+import {
+  CaseworkService,
+  LETTER_DOCUMENTS,
+  type PersonalDataAssetSource,
+} from "./cases/casework-service.ts";
 import { loadRequestsConfig, type RequestsConfig } from "./config.ts";
 import { DisclosureService } from "./disclosure/disclosure-service.ts";
 import { IntakeService } from "./intake/intake-service.ts";
@@ -75,6 +79,8 @@ export function createRequestsServices(deps: RequestsDependencies) {
   const disclosure = new DisclosureService(db, audit, cases);
   const reports = new RequestReportsService(db);
 
+  // Letters attach the case's own documents; the mail job reads them when it sends.
+  mail.attachmentSource(LETTER_DOCUMENTS, (id) => casework.documentForMail(id));
   jobs.define("requests.contributions.remind", async () => casework.remindLateContributions());
   jobs.every("requests.contributions.remind", 3600);
   const imapUrl = settings.REQUESTS_IMAP_URL;

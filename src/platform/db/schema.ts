@@ -114,6 +114,8 @@ export interface MailOutboxTable {
   last_error: string | null;
   created_at: Generated<Date>;
   sent_at: NullableTimestamp;
+  /** [{ source, id, filename }]: files a module keeps, read when the message is sent. */
+  attachments: Json;
 }
 
 export interface Database {

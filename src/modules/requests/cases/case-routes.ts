@@ -34,6 +34,15 @@ const EVENT_LABELS: Record<string, string> = {
     "Extension applied (public interest test, EIR complex, SAR two months, review exceptional)",
 };
 
+/** The letter form as the caseworker sent it, to show again with an error or a warning. */
+function letterFrom(body: Record<string, unknown>) {
+  return {
+    subject: String(body.subject ?? ""),
+    body: String(body.body ?? ""),
+    attachmentIds: asArray(body.attachmentIds),
+  };
+}
+
 const FLASHES: Record<string, string> = {
   created: "Case logged",
   assigned: "Case assigned",
@@ -221,6 +230,8 @@ export async function caseRoutes(app: FastifyInstance, services: Services) {
           return renderCase(request, reply, fresh, {
             errors: fieldError(err.field, err.message),
             values: body,
+            // A letter being sent stays on the form, with the caseworker's edits.
+            letter: path === "letters" ? letterFrom(body) : undefined,
           });
         }
         if (err instanceof HiddenDataWarning) {
@@ -228,11 +239,7 @@ export async function caseRoutes(app: FastifyInstance, services: Services) {
           return renderCase(request, reply, fresh, {
             hiddenWarning: err.findings,
             values: body,
-            letter: {
-              subject: body.subject,
-              body: body.body,
-              attachmentIds: asArray(body.attachmentIds),
-            },
+            letter: letterFrom(body),
             errors: fieldError(
               "confirmHiddenData",
               "The documents may contain hidden personal data: check them, then confirm",

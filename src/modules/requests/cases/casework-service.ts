@@ -1,7 +1,7 @@
 import type { AuditContext, AuditService } from "../../../platform/audit/audit-service.ts";
 import { addWorkingDays, type IsoDate, isIsoDate } from "../../../platform/calendar/index.ts";
 import type { Db, DbOrTrx } from "../../../platform/db/database.ts";
-import type { MailService } from "../../../platform/mail/mail-service.ts";
+import type { MailAttachmentFile, MailService } from "../../../platform/mail/mail-service.ts";
 import type { RequestCalendarService } from "../calendar/calendar-service.ts";
 import { CaseInputError, type CaseRecord, type CasesService, todayIso } from "./cases-service.ts";
 import { checkHiddenData, type HiddenDataFinding } from "./hidden-data.ts";
@@ -71,6 +71,9 @@ export interface PersonalDataAsset {
 export interface PersonalDataAssetSource {
   assetsHoldingPersonalDataOf(subjectCategory: string): Promise<PersonalDataAsset[]>;
 }
+
+/** The name under which letters attach a case's documents to outgoing mail. */
+export const LETTER_DOCUMENTS = "request-document";
 
 export class HiddenDataWarning extends Error {
   constructor(readonly findings: { filename: string; findings: HiddenDataFinding[] }[]) {
@@ -155,6 +158,17 @@ export class CaseworkService {
       .where("case_id", "=", caseId)
       .where("id", "=", id)
       .executeTakeFirst();
+  }
+
+  /** A document as the mail job attaches it to a letter. */
+  async documentForMail(id: string): Promise<MailAttachmentFile | undefined> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    const row = await this.db
+      .selectFrom("request_attachments")
+      .select(["filename", "mimetype", "data"])
+      .where("id", "=", id)
+      .executeTakeFirst();
+    return row && { filename: row.filename, contentType: row.mimetype, content: row.data };
   }
 
   async addAttachments(
@@ -368,17 +382,31 @@ export class CaseworkService {
       );
     if (!input.subject.trim()) throw new CaseInputError("subject", "Enter the subject line");
     if (!input.body.trim()) throw new CaseInputError("body", "Enter the letter");
-    const warnings = await this.hiddenDataIn(caseId, input.attachmentIds);
+    const chosen = [...new Set(input.attachmentIds)];
+    const attachments = (await this.attachments(caseId)).filter((a) => chosen.includes(a.id));
+    if (attachments.length < chosen.length)
+      throw new CaseInputError("attachmentIds", "A chosen document is not on this case");
+    const withheld = attachments.find((a) => a.withheldReason);
+    if (withheld)
+      throw new CaseInputError(
+        "attachmentIds",
+        `${withheld.filename} is withheld: release it before sending it`,
+      );
+    const warnings = await this.hiddenDataIn(caseId, chosen);
     if (warnings.length > 0 && !input.confirmHiddenData) throw new HiddenDataWarning(warnings);
-    const attachments = (await this.attachments(caseId)).filter((a) =>
-      input.attachmentIds.includes(a.id),
-    );
+    // The letter names its attachments, so the copy kept on the case says what was sent.
     const body =
       attachments.length > 0
-        ? `${input.body}\n\nDocuments enclosed:\n${attachments.map((a) => `- ${a.filename}`).join("\n")}`
+        ? `${input.body}\n\nDocuments attached:\n${attachments.map((a) => `- ${a.filename}`).join("\n")}`
         : input.body;
     // The outbox is written on its own connection, so before the transaction rather than inside it.
-    const outboxId = await this.mail.send(to, input.subject, body);
+    const outboxId = await this.mail.send(to, input.subject, body, {
+      attachments: attachments.map((a) => ({
+        source: LETTER_DOCUMENTS,
+        id: a.id,
+        filename: a.filename,
+      })),
+    });
     await this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto("request_correspondence")
@@ -401,8 +429,9 @@ export class CaseworkService {
           entityId: caseId,
           summary: `${record.reference}: letter "${input.subject}" sent${warnings.length ? " (hidden-data warning confirmed)" : ""}`,
           changes: {
-            attachments: attachments.map((a) => a.filename),
+            attachments: attachments.map((a) => ({ id: a.id, filename: a.filename, size: a.size })),
             hiddenDataConfirmed: warnings.length > 0,
+            outboxId,
           },
         },
         trx,
