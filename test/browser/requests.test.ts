@@ -91,8 +91,8 @@ suite.test(
   },
 );
 
-// The no-JavaScript path (published answers as a step of their own) is covered by plain form posts in
-// src/modules/requests/portal/portal.test.ts.
+// The same journey with JavaScript turned off (published answers as a step of their own) is in
+// requests-without-javascript.test.ts.
 
 suite.test(
   "a caseworker opens an overdue case, reads how its deadline was worked out, and extends it",

@@ -50,14 +50,21 @@ export function browserSuite() {
   });
 
   return {
-    test(name: string, body: (bt: BrowserTest) => Promise<void>) {
+    /** `options.javaScriptEnabled: false` gives the test a browser with JavaScript turned off. */
+    test(
+      name: string,
+      body: (bt: BrowserTest) => Promise<void>,
+      options: { javaScriptEnabled?: boolean } = {},
+    ) {
       test(name, { timeout: 180_000 }, async (t) => {
         assert.ok(server && browser, "the server and browser should have started");
         const context = await browser.newContext({
           baseURL: server.baseUrl,
           viewport: { width: 1280, height: 900 },
+          javaScriptEnabled: options.javaScriptEnabled ?? true,
         });
         context.setDefaultTimeout(15_000);
+        context.setDefaultNavigationTimeout(30_000);
         const problems: string[] = [];
         watchForProblems(context, problems);
         try {
