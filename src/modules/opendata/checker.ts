@@ -1,18 +1,23 @@
-import { open } from "node:fs/promises";
-import type { DuckDBInstance } from "@duckdb/node-api";
-import { loadDuckDB } from "../../platform/lazy.ts";
+import { randomUUID } from "node:crypto";
+import { open, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Conn, csvSource, num, openDuck, queryRows } from "./duck.ts";
 import { mask, rulesForColumn } from "./screen.ts";
+import { screenColumns } from "./screen-columns.ts";
 import {
   checksFor,
-  duckType,
   headerKey,
   ident,
+  inferSchema,
   literal,
   type SchemaField,
   type TableSchema,
-  typedSql,
   valueSql,
 } from "./table-schema.ts";
+import { checkInOnePass, PARQUET_OPTIONS, typedSelect } from "./typed-copy.ts";
+
+export { type Conn, openDuck, queryRows } from "./duck.ts";
 
 /** One problem in one cell: the line in the file (the header is line 1), the column and what is wrong. */
 export interface Problem {
@@ -65,34 +70,6 @@ export interface CheckOptions {
   sampleLimit?: number;
 }
 
-export type Conn = Awaited<ReturnType<DuckDBInstance["connect"]>>;
-
-export async function queryRows(conn: Conn, sql: string): Promise<Record<string, unknown>[]> {
-  const reader = await conn.runAndReadAll(sql);
-  return reader.getRowObjectsJS() as Record<string, unknown>[];
-}
-
-const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
-
-/** DuckDB with the limits every open-data job shares: two threads, bounded memory, spill to disk. */
-export async function openDuck(
-  options: { threads?: number; memoryLimit?: string; tempDir?: string } = {},
-): Promise<DuckDBInstance> {
-  const settings: Record<string, string> = {
-    threads: String(options.threads ?? 2),
-    memory_limit: options.memoryLimit ?? "1500MB",
-  };
-  if (options.tempDir) settings.temp_directory = options.tempDir;
-  const { DuckDBInstance: Instance } = await loadDuckDB();
-  return Instance.create(":memory:", settings);
-}
-
-function csvSource(path: string, encoding?: string): string {
-  return `read_csv(${literal(path)}, all_varchar = true, header = true, null_padding = true, sample_size = 20480${
-    encoding ? `, encoding = ${literal(encoding)}` : ""
-  })`;
-}
-
 /** Reads the CSV into a table `raw` of text columns; Windows-1252 files (the £ of Excel exports) are retried as Latin-1. */
 async function load(conn: Conn, path: string): Promise<void> {
   try {
@@ -102,36 +79,6 @@ async function load(conn: Conn, path: string): Promise<void> {
     if (!/unicode|utf-?8|encoding/i.test(message)) throw err;
     await conn.run(`CREATE TABLE raw AS SELECT * FROM ${csvSource(path, "latin-1")}`);
   }
-}
-
-/** Frictionless "infer": the narrowest type every value in the column fits (numbers with leading zeros stay text). */
-async function inferSchema(conn: Conn, columns: string[]): Promise<TableSchema> {
-  const probes: SchemaField[] = [
-    { name: "", type: "integer" },
-    { name: "", type: "number", bareNumber: false, groupChar: "," },
-    { name: "", type: "date", format: "any" },
-  ];
-  const parts = columns.flatMap((c, i) => {
-    const v = valueSql(c);
-    return [
-      `count(${v}) AS n${i}`,
-      `count_if(regexp_matches(${v}, '^0\\d')) AS z${i}`,
-      ...probes.map((p, j) => `count(${typedSql({ ...p, name: c }, v)}) AS p${i}_${j}`),
-    ];
-  });
-  const [stats] = await queryRows(conn, `SELECT ${parts.join(", ")} FROM raw`);
-  return {
-    fields: columns.map((name, i) => {
-      const n = num(stats[`n${i}`]);
-      const zeros = num(stats[`z${i}`]);
-      const fits = (j: number) => n > 0 && num(stats[`p${i}_${j}`]) === n;
-      if (zeros === 0 && fits(0)) return { name, type: "integer" };
-      if (zeros === 0 && fits(1))
-        return { name, type: "number", bareNumber: false, groupChar: "," };
-      if (fits(2)) return { name, type: "date", format: "any" };
-      return { name, type: "string" };
-    }),
-  };
 }
 
 function describe(r: CheckReport): string {
@@ -151,12 +98,12 @@ function describe(r: CheckReport): string {
 
 /**
  * Validates a CSV against its Table Schema (or an inferred one), screens every text column for personal
- * data, and, when valid, writes a typed Parquet file that the datastore queries. Three scans of the data
- * in DuckDB: load, one aggregate for every check, and the Parquet copy; screening runs on distinct values.
+ * data, and, when valid, writes a typed Parquet file that the datastore queries. A valid file takes one
+ * pass over the CSV (typed-copy.ts); a file with anything to report is then checked thoroughly here: load,
+ * one aggregate for every check, samples of each problem, and the screen on distinct values.
  */
 export async function checkTable(options: CheckOptions): Promise<CheckReport> {
   const started = performance.now();
-  const limit = options.sampleLimit ?? 20;
   const report: CheckReport = {
     kind: "tabular",
     rows: 0,
@@ -177,135 +124,21 @@ export async function checkTable(options: CheckOptions): Promise<CheckReport> {
   const conn = await instance.connect();
   try {
     await progress(5, "Reading the file");
-    try {
-      await load(conn, options.csvPath);
-    } catch (err) {
-      report.unreadable = readableCsvError(err);
-      report.summary = describe(report);
-      return report;
-    }
-    const columns = (await queryRows(conn, "DESCRIBE raw")).map((r) => String(r.column_name));
-    if (
-      columns.length === 0 ||
-      columns.every((c) => /^column\d+$/.test(c) && columns.length === 1)
-    ) {
-      report.unreadable = "it has no header row of column names.";
-      report.summary = describe(report);
-      return report;
-    }
-    const headerCells = await headerWidth(options.csvPath);
-    if (
-      headerCells > 0 &&
-      columns.length > headerCells &&
-      columns.slice(headerCells).every((c) => /^column\d+$/.test(c))
-    ) {
-      report.unreadable = `some rows have more columns (${columns.length}) than the header (${headerCells}). Check for unquoted commas.`;
-      report.summary = describe(report);
-      return report;
-    }
-    await progress(30, "Checking values against the schema");
-    const schema = options.schema ?? (await inferSchema(conn, columns));
-    report.schema = schema;
-    const byKey = new Map(columns.map((c) => [headerKey(c), c]));
-    const present: { field: SchemaField; column: string }[] = [];
-    for (const field of schema.fields) {
-      const column = byKey.get(headerKey(field.name));
-      if (column) present.push({ field, column });
-      else report.missingColumns.push(field.name);
-    }
-    const known = new Set(present.map((p) => p.column));
-    report.extraColumns = columns.filter((c) => !known.has(c));
-
-    // One aggregate over the table: every check's failure count and the rows that pass them all.
-    const checks = present.flatMap(({ field, column }) =>
-      checksFor({ ...field, name: column }, schema.missingValues).map((check) => ({
-        ...check,
-        field,
-        column,
-      })),
+    // Without a place for the Parquet file, the one pass still needs one: uniqueness and the screen read it.
+    const parquetPath =
+      options.parquetPath ?? join(options.tempDir ?? tmpdir(), `check-${randomUUID()}.parquet`);
+    const quick = await checkInOnePass(
+      conn,
+      { csvPath: options.csvPath, schema: options.schema, parquetPath },
+      report,
+      progress,
     );
-    const aggregates = [
-      "count(*) AS total",
-      checks.length
-        ? `count_if(NOT (${checks.map((c) => c.failSql).join(" OR ")})) AS passing`
-        : "count(*) AS passing",
-      ...checks.map((c, i) => `count_if(${c.failSql}) AS c${i}`),
-    ];
-    const [stats] = await queryRows(conn, `SELECT ${aggregates.join(", ")} FROM raw`);
-    report.rows = num(stats.total);
-    report.rowsPassing = num(stats.passing);
-    for (const [i, c] of checks.entries()) {
-      const count = num(stats[`c${i}`]);
-      if (!count) continue;
-      report.errorCounts.push({ column: c.column, code: c.code, message: c.message, count });
-      report.errorTotal += count;
-      const sample = await queryRows(
-        conn,
-        `SELECT rowid + 2 AS line, ${ident(c.column)} AS value FROM raw WHERE ${c.failSql} ORDER BY rowid LIMIT ${limit}`,
-      );
-      for (const s of sample)
-        report.errors.push({
-          row: num(s.line),
-          column: c.column,
-          code: c.code,
-          message: `${c.column} ${c.message}`,
-          value: String(s.value ?? ""),
-        });
+    if (!options.parquetPath) await rm(parquetPath, { force: true });
+    if (quick) {
+      quick.summary = describe(quick);
+      return quick;
     }
-    for (const { field, column } of present) {
-      if (!field.constraints?.unique) continue;
-      const v = valueSql(column, schema.missingValues);
-      const dupes = await queryRows(
-        conn,
-        `SELECT ${v} AS value, list(rowid + 2 ORDER BY rowid)[2] AS line, count(*) AS n FROM raw WHERE ${v} IS NOT NULL GROUP BY ALL HAVING count(*) > 1 ORDER BY line LIMIT ${limit}`,
-      );
-      if (!dupes.length) continue;
-      const [dupStats] = await queryRows(
-        conn,
-        `SELECT count(${v}) - count(DISTINCT ${v}) AS n FROM raw`,
-      );
-      const count = num(dupStats.n);
-      report.errorCounts.push({
-        column,
-        code: "unique",
-        message: "repeats a value that must be unique",
-        count,
-      });
-      report.errorTotal += count;
-      report.rowsPassing = Math.max(0, report.rowsPassing - count);
-      for (const d of dupes)
-        report.errors.push({
-          row: num(d.line),
-          column,
-          code: "unique",
-          message: `${column} repeats a value that must be unique`,
-          value: String(d.value ?? ""),
-        });
-    }
-
-    await progress(55, "Screening for personal data");
-    report.findings = await screenColumns(conn, columns, present);
-
-    report.valid = report.missingColumns.length === 0 && report.errorTotal === 0 && report.rows > 0;
-    if (report.rows === 0) report.unreadable = "it has a header but no rows of data.";
-    if (report.valid && options.parquetPath) {
-      await progress(75, "Making the data queryable");
-      const fieldFor = new Map(present.map((p) => [p.column, p.field]));
-      const select = [
-        "rowid + 1 AS _id",
-        ...columns.map((c) => {
-          const f = fieldFor.get(c);
-          const name = ident(f?.name ?? c);
-          if (!f) return `${valueSql(c)} AS ${name}`;
-          return `CAST(${typedSql({ ...f, name: c }, valueSql(c, schema.missingValues))} AS ${duckType(f)}) AS ${name}`;
-        }),
-      ];
-      await conn.run(
-        `COPY (SELECT ${select.join(", ")} FROM raw ORDER BY rowid) TO ${literal(options.parquetPath)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`,
-      );
-    }
-    report.summary = describe(report);
-    return report;
+    return await checkThoroughly(conn, options, report, progress);
   } finally {
     report.seconds = Math.round((performance.now() - started) / 10) / 100;
     conn.closeSync();
@@ -313,92 +146,136 @@ export async function checkTable(options: CheckOptions): Promise<CheckReport> {
   }
 }
 
-/**
- * Screens text columns on their distinct values (a spend file has far fewer payees than rows), then
- * counts the rows behind each finding and fetches a few line numbers as examples.
- */
-async function screenColumns(
+/** Every check's failures counted by column, with samples (line and text as written); Parquet when valid. */
+async function checkThoroughly(
   conn: Conn,
-  columns: string[],
-  present: { field: SchemaField; column: string }[],
-): Promise<Finding[]> {
-  const typedColumns = new Set(
-    present.filter((p) => p.field.type !== "string").map((p) => p.column),
+  options: CheckOptions,
+  report: CheckReport,
+  progress: (percent: number, message: string) => Promise<void>,
+): Promise<CheckReport> {
+  const limit = options.sampleLimit ?? 20;
+  try {
+    await load(conn, options.csvPath);
+  } catch (err) {
+    report.unreadable = readableCsvError(err);
+    report.summary = describe(report);
+    return report;
+  }
+  const columns = (await queryRows(conn, "DESCRIBE raw")).map((r) => String(r.column_name));
+  if (columns.length === 0 || columns.every((c) => /^column\d+$/.test(c) && columns.length === 1)) {
+    report.unreadable = "it has no header row of column names.";
+    report.summary = describe(report);
+    return report;
+  }
+  const headerCells = await headerWidth(options.csvPath);
+  if (
+    headerCells > 0 &&
+    columns.length > headerCells &&
+    columns.slice(headerCells).every((c) => /^column\d+$/.test(c))
+  ) {
+    report.unreadable = `some rows have more columns (${columns.length}) than the header (${headerCells}). Check for unquoted commas.`;
+    report.summary = describe(report);
+    return report;
+  }
+  await progress(30, "Checking values against the schema");
+  const schema =
+    options.schema ?? (await inferSchema((sql) => queryRows(conn, sql), "raw", columns));
+  report.schema = schema;
+  const byKey = new Map(columns.map((c) => [headerKey(c), c]));
+  const present: { field: SchemaField; column: string }[] = [];
+  for (const field of schema.fields) {
+    const column = byKey.get(headerKey(field.name));
+    if (column) present.push({ field, column });
+    else report.missingColumns.push(field.name);
+  }
+  const known = new Set(present.map((p) => p.column));
+  report.extraColumns = columns.filter((c) => !known.has(c));
+
+  // One aggregate over the table: every check's failure count and the rows that pass them all.
+  const checks = present.flatMap(({ field, column }) =>
+    checksFor({ ...field, name: column }, schema.missingValues).map((check) => ({
+      ...check,
+      field,
+      column,
+    })),
   );
-  const findings: Finding[] = [];
-  const personColumns: string[] = [];
-  const postcodeColumns: { column: string; count: number; examples: Finding["examples"] }[] = [];
-  for (const column of columns) {
-    const rules = rulesForColumn(column).filter(
-      (r) => !typedColumns.has(column) || r.id === "date-of-birth" || r.id === "nhs-number",
+  const aggregates = [
+    "count(*) AS total",
+    checks.length
+      ? `count_if(NOT (${checks.map((c) => c.failSql).join(" OR ")})) AS passing`
+      : "count(*) AS passing",
+    ...checks.map((c, i) => `count_if(${c.failSql}) AS c${i}`),
+  ];
+  const [stats] = await queryRows(conn, `SELECT ${aggregates.join(", ")} FROM raw`);
+  report.rows = num(stats.total);
+  report.rowsPassing = num(stats.passing);
+  for (const [i, c] of checks.entries()) {
+    const count = num(stats[`c${i}`]);
+    if (!count) continue;
+    report.errorCounts.push({ column: c.column, code: c.code, message: c.message, count });
+    report.errorTotal += count;
+    const sample = await queryRows(
+      conn,
+      `SELECT rowid + 2 AS line, ${ident(c.column)} AS value FROM raw WHERE ${c.failSql} ORDER BY rowid LIMIT ${limit}`,
     );
-    if (!rules.length) continue;
-    const v = valueSql(column);
-    const pre = rules.flatMap((r) => (r.pre ? [`(?:${r.pre})`] : []));
-    const where = [
-      `${v} IS NOT NULL`,
-      ...(rules.some((r) => !r.pre) ? [] : [`regexp_matches(${v}, ${literal(pre.join("|"))})`]),
-    ].join(" AND ");
-    const candidates = `(SELECT ${v} AS v, count(*) AS n FROM raw WHERE ${where} GROUP BY 1)`;
-    const aggs = rules.map((r, i) => `sum(n) FILTER (WHERE ${r.sql("v")}) AS r${i}`);
-    const [stats] = await queryRows(conn, `SELECT ${aggs.join(", ")} FROM ${candidates}`);
-    const tenDigits = async () =>
-      num(
-        (
-          await queryRows(
-            conn,
-            `SELECT count(*) AS n FROM raw WHERE regexp_full_match(${v}, '\\d{3}[\\s-]?\\d{3}[\\s-]?\\d{4}')`,
-          )
-        )[0].n,
-      );
-    for (const [i, rule] of rules.entries()) {
-      const count = num(stats[`r${i}`]);
-      if (!count) continue;
-      if (
-        rule.id === "nhs-number" &&
-        !rule.columnHint?.test(column) &&
-        count / Math.max(1, await tenDigits()) < 0.5
-      )
-        continue;
-      const sample = await queryRows(
-        conn,
-        `SELECT rowid + 2 AS line, ${v} AS value FROM raw WHERE ${rule.sql(v)} ORDER BY rowid LIMIT 5`,
-      );
-      const examples = sample.map((s) => ({
+    for (const s of sample)
+      report.errors.push({
         row: num(s.line),
-        value: mask(String(s.value ?? "")),
-      }));
-      if (rule.id === "postcode") {
-        postcodeColumns.push({ column, count, examples });
-        continue;
-      }
-      if (rule.id === "person-name") personColumns.push(column);
-      findings.push({
-        rule: rule.id,
-        label: rule.label,
-        advice: rule.advice,
+        column: c.column,
+        code: c.code,
+        message: `${c.column} ${c.message}`,
+        value: String(s.value ?? ""),
+      });
+  }
+  for (const { field, column } of present) {
+    if (!field.constraints?.unique) continue;
+    const v = valueSql(column, schema.missingValues);
+    const dupes = await queryRows(
+      conn,
+      `SELECT ${v} AS value, list(rowid + 2 ORDER BY rowid)[2] AS line, count(*) AS n FROM raw WHERE ${v} IS NOT NULL GROUP BY ALL HAVING count(*) > 1 ORDER BY line LIMIT ${limit}`,
+    );
+    if (!dupes.length) continue;
+    const [dupStats] = await queryRows(
+      conn,
+      `SELECT count(${v}) - count(DISTINCT ${v}) AS n FROM raw`,
+    );
+    const count = num(dupStats.n);
+    report.errorCounts.push({
+      column,
+      code: "unique",
+      message: "repeats a value that must be unique",
+      count,
+    });
+    report.errorTotal += count;
+    report.rowsPassing = Math.max(0, report.rowsPassing - count);
+    for (const d of dupes)
+      report.errors.push({
+        row: num(d.line),
         column,
-        count,
-        examples,
-      });
-    }
-  }
-  const namedPeople =
-    personColumns.length > 0 ||
-    columns.some((c) => /^(full.?)?name$|surname|forename|first.?name/i.test(c));
-  if (namedPeople) {
-    const postcode = rulesForColumn("").find((r) => r.id === "postcode");
-    for (const p of postcodeColumns)
-      findings.push({
-        rule: "postcode",
-        label: postcode?.label ?? "Postcodes",
-        advice: postcode?.advice ?? "",
-        column: p.column,
-        count: p.count,
-        examples: p.examples,
+        code: "unique",
+        message: `${column} repeats a value that must be unique`,
+        value: String(d.value ?? ""),
       });
   }
-  return findings;
+
+  await progress(55, "Screening for personal data");
+  report.findings = await screenColumns(
+    conn,
+    { from: "raw", line: "rowid + 2", value: (column) => valueSql(column) },
+    columns,
+    present,
+  );
+
+  report.valid = report.missingColumns.length === 0 && report.errorTotal === 0 && report.rows > 0;
+  if (report.rows === 0) report.unreadable = "it has a header but no rows of data.";
+  if (report.valid && options.parquetPath) {
+    await progress(75, "Making the data queryable");
+    await conn.run(
+      `COPY (${typedSelect("raw", columns, present, schema, { check: false, rowId: "rowid + 1" })} ORDER BY _id) TO ${literal(options.parquetPath)} (${PARQUET_OPTIONS})`,
+    );
+  }
+  report.summary = describe(report);
+  return report;
 }
 
 /** How many cells the header line has (quoted commas respected). */

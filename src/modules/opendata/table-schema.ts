@@ -55,10 +55,22 @@ export function literal(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
+/** The characters other than " " that DuckDB's trim() removes (Unicode category Zs). */
+const OTHER_SPACES = String.raw`[\x{00A0}\x{1680}\x{2000}-\x{200A}\x{202F}\x{205F}\x{3000}]`;
+
+/**
+ * trim(x), calling trim only when x starts or ends with a space: trim() decodes every character and costs
+ * more than reading the CSV, while these tests look at the ends (with a regular expression only for text
+ * that is not plain ASCII).
+ */
+export function trimSql(x: string): string {
+  return `CASE WHEN starts_with(${x}, ' ') OR ends_with(${x}, ' ') OR (strlen(${x}) <> length(${x}) AND (regexp_matches(${x}, ${literal(`^${OTHER_SPACES}`)}) OR regexp_matches(${x}, ${literal(`${OTHER_SPACES}$`)}))) THEN trim(${x}) ELSE ${x} END`;
+}
+
 /** The trimmed value, NULL when empty or one of the schema's missing values. */
 export function valueSql(column: string, missing: string[] = [""]): string {
   const others = missing.filter((m) => m !== "");
-  const trimmed = `trim(${ident(column)})`;
+  const trimmed = trimSql(ident(column));
   const base = `nullif(${trimmed}, '')`;
   return others.length
     ? `CASE WHEN ${trimmed} IN (${others.map(literal).join(", ")}) THEN NULL ELSE ${base} END`
@@ -73,7 +85,9 @@ export function typedSql(field: SchemaField, v: string): string {
   switch (field.type) {
     case "number": {
       if (field.bareNumber === false || field.groupChar) {
-        const cleaned = `replace(replace(replace(replace(${v}, '£', ''), ',', ''), '(', '-'), ')', '')`;
+        // Brackets (a negative amount) can only wrap the whole value, so most values need two replaces, not four.
+        const plain = `replace(replace(${v}, '£', ''), ',', '')`;
+        const cleaned = `CASE WHEN starts_with(${v}, '(') THEN replace(replace(${plain}, '(', '-'), ')', '') ELSE ${plain} END`;
         return `CASE WHEN regexp_matches(${v}, ${literal(MONEY)}) THEN TRY_CAST(${cleaned} AS DOUBLE) END`;
       }
       return `CASE WHEN regexp_matches(${v}, ${literal(BARE)}) THEN TRY_CAST(${v} AS DOUBLE) END`;
@@ -98,6 +112,44 @@ export function typedSql(field: SchemaField, v: string): string {
     default:
       return v;
   }
+}
+
+/**
+ * Frictionless "infer": the narrowest type every value in the column fits (numbers with leading zeros stay
+ * text). `from` is the table or table function holding the text; `query` runs one SQL statement.
+ */
+export async function inferSchema(
+  query: (sql: string) => Promise<Record<string, unknown>[]>,
+  from: string,
+  columns: string[],
+): Promise<TableSchema> {
+  const probes: SchemaField[] = [
+    { name: "", type: "integer" },
+    { name: "", type: "number", bareNumber: false, groupChar: "," },
+    { name: "", type: "date", format: "any" },
+  ];
+  const parts = columns.flatMap((c, i) => {
+    const v = valueSql(c);
+    return [
+      `count(${v}) AS n${i}`,
+      `count_if(regexp_matches(${v}, '^0\\d')) AS z${i}`,
+      ...probes.map((p, j) => `count(${typedSql({ ...p, name: c }, v)}) AS p${i}_${j}`),
+    ];
+  });
+  const [stats] = await query(`SELECT ${parts.join(", ")} FROM ${from}`);
+  const count = (key: string) => Number(stats[key] ?? 0);
+  return {
+    fields: columns.map((name, i) => {
+      const n = count(`n${i}`);
+      const zeros = count(`z${i}`);
+      const fits = (j: number) => n > 0 && count(`p${i}_${j}`) === n;
+      if (zeros === 0 && fits(0)) return { name, type: "integer" };
+      if (zeros === 0 && fits(1))
+        return { name, type: "number", bareNumber: false, groupChar: "," };
+      if (fits(2)) return { name, type: "date", format: "any" };
+      return { name, type: "string" };
+    }),
+  };
 }
 
 export function duckType(field: SchemaField): string {
@@ -134,9 +186,14 @@ function bound(field: SchemaField, value: number | string): string {
 }
 
 /** Every row-level check for one field, as SQL predicates over the raw text column. */
-export function checksFor(field: SchemaField, missing?: string[]): Check[] {
-  const v = valueSql(field.name, missing);
-  const typed = typedSql(field, v);
+export function checksFor(
+  field: SchemaField,
+  missing?: string[],
+  /** Columns already holding the value and the typed value, so that neither is worked out again per check. */
+  computed?: { value: string; typed: string },
+): Check[] {
+  const v = computed?.value ?? valueSql(field.name, missing);
+  const typed = computed?.typed ?? typedSql(field, v);
   const c = field.constraints ?? {};
   const typeLabel =
     field.type === "date"
