@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { publicAccess } from "../../platform/auth/policy.ts";
 import type { Services } from "../../platform/services.ts";
 import { parseFq, searchCatalogue } from "./catalogue-search.ts";
@@ -299,36 +299,64 @@ export async function ckanRoutes(app: FastifyInstance, services: Services) {
     }
   };
 
-  const config = { policy: publicAccess, csrf: false, rateLimit: publicRateLimit };
-  const schema = {
-    summary: "CKAN Action API (read-only)",
-    description: `CKAN-compatible actions: ${Object.keys(actions).join(", ")}. Answers {help, success, result}.`,
-    tags: ["Open data (CKAN)"],
-    params: {
-      type: "object",
-      properties: { name: { type: "string", enum: Object.keys(actions) } },
-    },
-  };
-  app.get(
-    "/api/3/action/:name",
-    {
-      config,
-      schema: { ...schema, params: { type: "object", properties: { name: { type: "string" } } } },
-    },
-    handle,
-  );
-  app.post(
-    "/api/3/action/:name",
-    {
-      config,
-      schema: {
-        ...schema,
-        hide: true,
-        params: { type: "object", properties: { name: { type: "string" } } },
+  // CKAN clients read every answer from this path as CKAN's envelope, errors raised before the handler
+  // (the rate limit, a malformed body) included, so this scope has its own error handler.
+  await app.register(async (scope) => {
+    scope.setErrorHandler((error: FastifyError, request, reply) => {
+      const name = (request.params as { name?: string }).name ?? "";
+      const help = `${baseUrl(request)}/api/3/action/help_show?name=${encodeURIComponent(name)}`;
+      const status = error.statusCode ?? 500;
+      const failure =
+        status === 429
+          ? {
+              __type: "Too Many Requests",
+              message: "Too many requests. Wait a minute, then try again.",
+            }
+          : status === 403 || status === 401
+            ? { __type: "Authorization Error", message: "Access denied" }
+            : status === 404
+              ? { __type: "Not Found Error", message: "Not found" }
+              : status >= 400 && status < 500
+                ? { __type: "Bad request", message: `Bad request - ${error.message}` }
+                : { __type: "Internal Server Error", message: "Internal Server Error" };
+      if (status >= 500) request.log.error({ err: error }, "CKAN action failed");
+      return reply
+        .code(status >= 400 && status < 600 ? status : 500)
+        .header("access-control-allow-origin", "*")
+        .type("application/json; charset=utf-8")
+        .send({ help, success: false, error: failure });
+    });
+    const config = { policy: publicAccess, csrf: false, rateLimit: publicRateLimit };
+    const schema = {
+      summary: "CKAN Action API (read-only)",
+      description: `CKAN-compatible actions: ${Object.keys(actions).join(", ")}. Answers {help, success, result}.`,
+      tags: ["Open data (CKAN)"],
+      params: {
+        type: "object",
+        properties: { name: { type: "string", enum: Object.keys(actions) } },
       },
-    },
-    handle,
-  );
+    };
+    scope.get(
+      "/api/3/action/:name",
+      {
+        config,
+        schema: { ...schema, params: { type: "object", properties: { name: { type: "string" } } } },
+      },
+      handle,
+    );
+    scope.post(
+      "/api/3/action/:name",
+      {
+        config,
+        schema: {
+          ...schema,
+          hide: true,
+          params: { type: "object", properties: { name: { type: "string" } } },
+        },
+      },
+      handle,
+    );
+  });
   app.get("/api/3", { config: { policy: publicAccess }, schema: { hide: true } }, async () => ({
     version: 3,
   }));
