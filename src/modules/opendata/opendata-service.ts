@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { copyFile, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
 import { sql } from "kysely";
 import type { AuditContext, AuditService } from "../../platform/audit/audit-service.ts";
 import { diff, systemActor } from "../../platform/audit/audit-service.ts";
@@ -660,17 +661,29 @@ export class OpenDataService {
     const stored = { resourceId, id: versionId, fileName: file.fileName };
     await mkdir(this.versionDir(resourceId, versionId), { recursive: true });
     const target = this.originalPath(stored);
-    if (file.data) await writeFile(target, file.data);
-    else if (file.path) await copyFile(file.path, target);
-    const sha256 = await hashFile(target);
-    await this.db
-      .updateTable("opendata_versions")
-      .set({ sha256 })
-      .where("id", "=", versionId)
-      .execute();
-    if (options.inline ?? bytes <= INLINE_CHECK_BYTES)
+    const store = async () => {
+      let sha256: string;
+      if (file.data) {
+        await writeFile(target, file.data);
+        sha256 = createHash("sha256").update(file.data).digest("hex");
+      } else sha256 = await copyAndHash(file.path as string, target);
+      await this.db
+        .updateTable("opendata_versions")
+        .set({ sha256 })
+        .where("id", "=", versionId)
+        .execute();
+    };
+    const inline = options.inline ?? bytes <= INLINE_CHECK_BYTES;
+    if (inline && file.path && format === "CSV") {
+      // The check reads the upload itself while it is copied into the store and hashed (in one read).
+      const stored = store();
+      stored.catch(() => {}); // awaited by checkVersion, even if it fails before it gets there
+      await this.checkVersion(versionId, options.progress, { readFrom: file.path, stored });
+    } else if (inline) {
+      await store();
       await this.checkVersion(versionId, options.progress);
-    else {
+    } else {
+      await store();
       const jobId = await this.deps.jobs.enqueue("opendata.check", { versionId });
       await this.db
         .updateTable("opendata_versions")
@@ -685,6 +698,8 @@ export class OpenDataService {
   async checkVersion(
     versionId: string,
     progress?: (percent: number, message: string) => Promise<void>,
+    /** A CSV upload checked from where it is while `stored` copies it into the store. */
+    upload?: { readFrom: string; stored: Promise<void> },
   ): Promise<Version> {
     const version = await this.version(versionId);
     if (!version) throw new Error(`No version ${versionId}`);
@@ -692,17 +707,17 @@ export class OpenDataService {
     if (!resource) throw new Error(`No resource ${version.resourceId}`);
     const [dataset] = await this.load({ ids: [resource.datasetId] });
     const format = formatFromFileName(version.fileName) ?? resource.format;
-    let report: CheckReport;
-    try {
-      report = await this.runChecks(
-        version,
-        format,
-        resource.schemaName ?? dataset?.template ?? null,
-        progress,
-      );
-    } catch (err) {
-      report = emptyReport(err instanceof Error ? err.message : "the file could not be read");
-    }
+    const checking = this.runChecks(
+      version,
+      format,
+      resource.schemaName ?? dataset?.template ?? null,
+      progress,
+      upload?.readFrom,
+    ).catch((err) =>
+      emptyReport(err instanceof Error ? err.message : "the file could not be read"),
+    );
+    // The report is recorded only once the file is stored (a failed copy fails the upload).
+    const [report] = await Promise.all([checking, upload?.stored]);
     const gate: Version["gate"] =
       report.unreadable || !report.valid ? "invalid" : report.findings.length ? "blocked" : "clean";
     await this.db.transaction().execute(async (trx) => {
@@ -744,6 +759,8 @@ export class OpenDataService {
     format: ResourceFormat,
     schemaName: string | null,
     progress?: (percent: number, message: string) => Promise<void>,
+    /** Where the CSV is read from when it is not (yet) the stored copy. */
+    readFrom?: string,
   ): Promise<CheckReport> {
     const original = this.originalPath(version);
     if (TABULAR.includes(format)) {
@@ -755,7 +772,7 @@ export class OpenDataService {
       }
       const schema: TableSchema | undefined = namedSchema(schemaName);
       const report = await checkTable({
-        csvPath: this.tablePath(version),
+        csvPath: format === "CSV" && readFrom ? readFrom : this.tablePath(version),
         schema,
         parquetPath: this.parquetPath(version),
         tempDir: join(this.versionDir(version.resourceId, version.id), "tmp"),
@@ -1224,9 +1241,18 @@ function emptyReport(unreadable?: string): CheckReport {
   };
 }
 
-async function hashFile(path: string): Promise<string> {
+/** Copies a file and returns its SHA-256, reading it once. */
+async function copyAndHash(from: string, to: string): Promise<string> {
   const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }))
-    hash.update(chunk as Buffer);
+  await pipeline(
+    createReadStream(from, { highWaterMark: 1 << 20 }),
+    async function* (chunks: AsyncIterable<Buffer>) {
+      for await (const chunk of chunks) {
+        hash.update(chunk);
+        yield chunk;
+      }
+    },
+    createWriteStream(to),
+  );
   return hash.digest("hex");
 }
