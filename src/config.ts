@@ -73,6 +73,42 @@ export const settings = {
     doc: "Address alerted for new breaches and overdue work.",
     schema: z.string().default("ig-team@example.gov.uk"),
   },
+  REQUESTS_SMTP_PORT: {
+    doc: "Port of the inbound SMTP server for requests sent by email (e.g. 2525). Unset: no inbound SMTP server.",
+    schema: z.coerce.number().int().min(0).max(65535).optional(),
+  },
+  REQUESTS_SMTP_HOST: {
+    doc: "Address the inbound SMTP server for requests binds to.",
+    schema: z.string().min(1).default("0.0.0.0"),
+  },
+  REQUESTS_SMTP_MAX_BYTES: {
+    doc: "Largest inbound request email accepted, in bytes.",
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(25 * 1024 * 1024),
+  },
+  REQUESTS_IMAP_URL: {
+    doc: "IMAP mailbox polled for requests, e.g. imaps://user:pass@mail.example.gov.uk:993/INBOX. Unset: no polling.",
+    schema: z.string().url().optional(),
+  },
+  REQUESTS_IMAP_DONE_MAILBOX: {
+    doc: "IMAP folder that polled messages are moved to once they are cases (created if missing). Unset: they stay, marked as read, so a message someone reads before the poll is missed.",
+    schema: z.string().min(1).optional(),
+  },
+  REQUESTS_IMAP_EVERY_SECONDS: {
+    doc: "Seconds between IMAP polls.",
+    schema: z.coerce.number().int().min(30).default(300),
+  },
+  REQUESTS_POLICE_TARGET_DAYS: {
+    doc: "The council's own target for police (DPA 2018 Sch. 2) requests, in working days.",
+    schema: z.coerce.number().int().min(1).max(365).default(10),
+  },
+  REQUESTS_CONTRIBUTION_DAYS: {
+    doc: "Working days a service has to answer a caseworker's request for a contribution.",
+    schema: z.coerce.number().int().min(1).max(60).default(5),
+  },
   LOG_LEVEL: {
     doc: "fatal, error, warn, info, debug or trace.",
     schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

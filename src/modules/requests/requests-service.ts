@@ -10,11 +10,23 @@ import {
   LETTER_DOCUMENTS,
   type PersonalDataAssetSource,
 } from "./cases/casework-service.ts";
-import { loadRequestsConfig, type RequestsConfig } from "./config.ts";
 import { DisclosureService } from "./disclosure/disclosure-service.ts";
 import { IntakeService } from "./intake/intake-service.ts";
 import { type InboundSmtp, pollImap, startInboundSmtp } from "./intake/mail-intake.ts";
 import { RequestReportsService } from "./reports/reports-service.ts";
+
+/** The module's settings, part of the one config schema (src/config.ts). */
+export type RequestsConfig = Pick<
+  Config,
+  | "REQUESTS_SMTP_PORT"
+  | "REQUESTS_SMTP_HOST"
+  | "REQUESTS_SMTP_MAX_BYTES"
+  | "REQUESTS_IMAP_URL"
+  | "REQUESTS_IMAP_DONE_MAILBOX"
+  | "REQUESTS_IMAP_EVERY_SECONDS"
+  | "REQUESTS_POLICE_TARGET_DAYS"
+  | "REQUESTS_CONTRIBUTION_DAYS"
+>;
 
 export interface RequestsDependencies {
   db: Db;
@@ -51,7 +63,7 @@ export function personalDataSource(candidate: unknown): PersonalDataAssetSource 
 
 /** Builds the information-requests module's services and defines its jobs. */
 export function createRequestsServices(deps: RequestsDependencies) {
-  const settings: RequestsConfig = { ...loadRequestsConfig(), ...deps.settings };
+  const settings: RequestsConfig = { ...deps.config, ...deps.settings };
   const { db, audit, mail, jobs, config } = deps;
   const calendar = new RequestCalendarService(db, audit);
   const cases = new CasesService(db, audit, calendar, {

@@ -72,12 +72,9 @@ describe("email intake by polling an IMAP mailbox (a real Dovecot server)", {
 
   before(async () => {
     server = await startDovecot();
-    // The module reads its settings from the environment, as in production.
-    process.env.REQUESTS_IMAP_URL = server.url();
-    ctx = await createTestContext();
+    ctx = await createTestContext({ REQUESTS_IMAP_URL: server.url() });
   });
   after(async () => {
-    delete process.env.REQUESTS_IMAP_URL;
     await ctx?.close();
     await server?.stop();
   });
