@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
 import { type Config, loadConfig } from "../../src/config.ts";
 import { generatePassword } from "../../src/platform/auth/passwords.ts";
@@ -33,8 +36,15 @@ export async function createTestContext(overrides: Partial<Config> = {}): Promis
     url.pathname = `/${dbName}`;
     databaseUrl = url.toString();
   }
+  // Files a test stores (uploads, letters, the calendar export) go to its own folder, not ./data.
+  const dataDir = overrides.dataDir ? undefined : mkdtempSync(join(tmpdir(), "steward-test-"));
   const config: Config = {
-    ...loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", SESSION_CACHE_SECONDS: "0" }),
+    ...loadConfig({
+      NODE_ENV: "test",
+      LOG_LEVEL: "silent",
+      SESSION_CACHE_SECONDS: "0",
+      ...(dataDir ? { STEWARD_DATA_DIR: dataDir } : {}),
+    }),
     DATABASE_URL: databaseUrl,
     DEMO_DATA: false,
     ...overrides,
@@ -56,6 +66,7 @@ export async function createTestContext(overrides: Partial<Config> = {}): Promis
         await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
         await admin.end();
       }
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

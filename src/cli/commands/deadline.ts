@@ -1,8 +1,15 @@
 /**
  * `steward deadline TYPE RECEIVED`: the due date of a request, and how it was worked out.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { DIVISIONS } from "../../platform/calendar/bank-holidays.ts";
 import { calculateDeadline, DeadlineInputError } from "../../platform/calendar/deadlines.ts";
+import {
+  type Calendar,
+  type CalendarAdjustments,
+  createCalendar,
+} from "../../platform/calendar/working-days.ts";
 
 export const summary = "Work out a statutory response deadline and explain it";
 
@@ -29,8 +36,14 @@ Options
                        ${DIVISIONS.join(", ")} (default england-and-wales)
   --target-days N      police requests: the local target in working days
   --json               print the full result as JSON
+  --calendar FILE      bank holidays added or removed by the council, as Steward
+                       writes them (default: calendar-adjustments.json in
+                       STEWARD_DATA_DIR, ./data, when it exists)
+  --shipped-calendar   only the bank holidays shipped with Steward
 
 FOI and EIR working days exclude weekends and bank holidays in ANY part of the UK.
+Steward ships the bank holidays of England and Wales, Scotland and Northern Ireland;
+an administrator's changes (a state funeral) apply here as on the case pages.
 
 Exit codes: 0 done, 2 bad arguments.`;
 
@@ -41,6 +54,8 @@ interface DeadlineArgs {
   json: boolean;
   division?: string;
   targetDays?: string;
+  calendarFile?: string;
+  shippedCalendar: boolean;
 }
 
 class UsageError extends Error {}
@@ -52,7 +67,7 @@ function optionValue(args: string[], index: number, name: string): string {
 }
 
 function parseArgs(args: string[]): DeadlineArgs {
-  const parsed: DeadlineArgs = { extended: false, json: false };
+  const parsed: DeadlineArgs = { extended: false, json: false, shippedCalendar: false };
   const positional: string[] = [];
   for (let index = 0; index < args.length; index++) {
     const arg = args[index];
@@ -67,6 +82,8 @@ function parseArgs(args: string[]): DeadlineArgs {
     else if (flag === "--json") parsed.json = true;
     else if (flag === "--division") parsed.division = value();
     else if (flag === "--target-days") parsed.targetDays = value();
+    else if (flag === "--calendar") parsed.calendarFile = value();
+    else if (flag === "--shipped-calendar") parsed.shippedCalendar = true;
     else if (arg.startsWith("-") && arg.length > 1) throw new UsageError(`unknown option '${arg}'`);
     else positional.push(arg);
   }
@@ -77,19 +94,46 @@ function parseArgs(args: string[]): DeadlineArgs {
   return parsed;
 }
 
+/** The council's calendar changes, from --calendar or the data folder; none with --shipped-calendar. */
+function councilCalendar(options: DeadlineArgs): { calendar: Calendar; file: string } | undefined {
+  if (options.shippedCalendar) return undefined;
+  const file = options.calendarFile
+    ? resolve(options.calendarFile)
+    : join(resolve(process.env.STEWARD_DATA_DIR || "./data"), "calendar-adjustments.json");
+  if (!existsSync(file)) {
+    if (options.calendarFile) throw new UsageError(`no calendar file at ${file}`);
+    return undefined;
+  }
+  let adjustments: CalendarAdjustments;
+  try {
+    const parsed = JSON.parse(readFileSync(file, "utf8")) as CalendarAdjustments;
+    adjustments = { added: parsed.added ?? [], removed: parsed.removed ?? [] };
+    return { calendar: createCalendar(adjustments), file };
+  } catch (error) {
+    throw new UsageError(`cannot read the calendar file ${file}: ${(error as Error).message}`);
+  }
+}
+
 export async function run(args: string[]): Promise<number> {
   try {
     const options = parseArgs(args);
+    const local = councilCalendar(options);
     const result = calculateDeadline({
+      calendar: local?.calendar,
       type: options.type ?? "",
       received: options.received ?? "",
       extended: options.extended,
       division: options.division,
       policeTargetDays: options.targetDays,
     });
+    if (local) {
+      const note = `Bank holidays include the council's own changes in ${local.file}.`;
+      result.steps.push(note);
+      result.explanation = `${result.explanation} ${note}`;
+    }
     // One write, so that `| head -1` gets the whole output before closing the pipe.
     const output = options.json
-      ? JSON.stringify(result, null, 2)
+      ? JSON.stringify({ ...result, calendarFile: local?.file ?? null }, null, 2)
       : [result.due, ...result.steps].join("\n");
     process.stdout.write(`${output}\n`);
     return 0;

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { Config } from "../../config.ts";
 import type { AuditService } from "../../platform/audit/audit-service.ts";
 import type { Db } from "../../platform/db/database.ts";
@@ -65,7 +66,11 @@ export function personalDataSource(candidate: unknown): PersonalDataAssetSource 
 export function createRequestsServices(deps: RequestsDependencies) {
   const settings: RequestsConfig = { ...deps.config, ...deps.settings };
   const { db, audit, mail, jobs, config } = deps;
-  const calendar = new RequestCalendarService(db, audit);
+  const calendar = new RequestCalendarService(
+    db,
+    audit,
+    join(config.dataDir, "calendar-adjustments.json"),
+  );
   const cases = new CasesService(db, audit, calendar, {
     division: config.COUNCIL_DIVISION,
     policeTargetDays: settings.REQUESTS_POLICE_TARGET_DAYS,

@@ -20,6 +20,9 @@ export async function requestsRoutes(app: FastifyInstance, services: Services) {
   await reportRoutes(app, services);
   await calendarRoutes(app, services);
   app.addHook("onListen", async () => {
+    await services.requests.calendar
+      .writeExport()
+      .catch((err) => app.log.warn({ err }, "could not write the calendar for steward deadline"));
     await services.requests.startMailIntake();
   });
   app.addHook("onClose", async () => {

@@ -1,6 +1,9 @@
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import type { AuditContext, AuditService } from "../../../platform/audit/audit-service.ts";
 import {
   type Calendar,
+  type CalendarAdjustments,
   createCalendar,
   DIVISIONS,
   type Division,
@@ -48,7 +51,32 @@ export class RequestCalendarService {
   constructor(
     private readonly db: Db,
     private readonly audit: AuditService,
+    /** Where the changes are also written for `steward deadline`, which runs without the database. */
+    private readonly exportFile?: string,
   ) {}
+
+  /**
+   * Writes the administrators' changes to `exportFile` (written whole, then renamed into place), so
+   * the command-line calculator gives the same dates as the case pages. Called after every change
+   * and when the web server starts.
+   */
+  async writeExport(): Promise<void> {
+    if (!this.exportFile) return;
+    const list = await this.adjustments();
+    const file: CalendarAdjustments & { note: string } = {
+      note: "Bank holidays added or removed by an administrator in Steward; read by `steward deadline`. Do not edit: change them on the Bank holidays page.",
+      added: list
+        .filter((a) => a.kind === "added")
+        .map((a) => ({ date: a.date, title: a.title, divisions: a.divisions ?? undefined })),
+      removed: list
+        .filter((a) => a.kind === "removed")
+        .map((a) => ({ date: a.date, divisions: a.divisions ?? undefined })),
+    };
+    await mkdir(dirname(this.exportFile), { recursive: true });
+    const temporary = `${this.exportFile}.${process.pid}.tmp`;
+    await writeFile(temporary, `${JSON.stringify(file, null, 2)}\n`);
+    await rename(temporary, this.exportFile);
+  }
 
   /** The cases service registers here to recalculate open cases when the calendar changes. */
   whenChanged(handler: CalendarChanged): void {
@@ -106,7 +134,7 @@ export class RequestCalendarService {
       throw new CalendarInputError("divisions", `Choose from ${DIVISIONS.join(", ")}`);
     const title = input.title.trim();
     if (!title) throw new CalendarInputError("title", "Enter the name of the day");
-    return this.db.transaction().execute(async (trx) => {
+    const result = await this.db.transaction().execute(async (trx) => {
       const clash = await trx
         .selectFrom("calendar_adjustments")
         .select("id")
@@ -149,12 +177,14 @@ export class RequestCalendarService {
       if (!adjustment) throw new Error("adjustment vanished");
       return { adjustment, recalculated };
     });
+    await this.writeExport();
+    return result;
   }
 
   /** Undoes an administrator's change; open cases are recalculated. */
   async undo(ctx: AuditContext, id: string): Promise<{ recalculated: number }> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) throw new CalendarInputError("id", "No such change");
-    return this.db.transaction().execute(async (trx) => {
+    const result = await this.db.transaction().execute(async (trx) => {
       const row = await trx
         .deleteFrom("calendar_adjustments")
         .where("id", "=", id)
@@ -178,5 +208,7 @@ export class RequestCalendarService {
       this.cached = { calendar, at: Date.now() };
       return { recalculated };
     });
+    await this.writeExport();
+    return result;
   }
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { signedInClient, TestClient } from "../../../../test/helpers/http.ts";
 import {
@@ -150,8 +151,24 @@ describe("cases and the statutory clock", () => {
     // The deadline API uses the council's calendar too.
     const res = await ctx.app.inject({ url: "/api/v1/deadlines?type=foi&received=2026-07-01" });
     assert.equal(res.json().due, "2026-07-31");
+    // And so does `steward deadline`, which reads the copy written to the data folder.
+    const cli = (...extra: string[]) =>
+      spawnSync(
+        process.execPath,
+        ["bin/steward.js", "deadline", "foi", "2026-07-01", "--json", ...extra],
+        {
+          env: { ...process.env, STEWARD_DATA_DIR: ctx.services.config.dataDir },
+          encoding: "utf8",
+        },
+      );
+    const withFuneral = JSON.parse(cli().stdout);
+    assert.equal(withFuneral.due, "2026-07-31");
+    assert.match(withFuneral.explanation, /State funeral/);
+    assert.equal(JSON.parse(cli("--shipped-calendar").stdout).due, "2026-07-30");
     await ctx.services.requests.calendar.undo(staff, result.adjustment.id);
     assert.equal((await cases.get(open.id))?.dueDate, "2026-07-30");
+    assert.equal(JSON.parse(cli().stdout).due, "2026-07-30");
+    assert.equal(cli("--calendar", "/nonexistent/calendar.json").status, 2);
   });
 
   it("qualified exemptions need the public interest test; closing checks it", async () => {
