@@ -39,6 +39,17 @@ export type CalendarChanged = (trx: Trx, calendar: Calendar, why: string) => Pro
 /** Seconds another process may go on using a calendar it read before an administrator's change. */
 const CACHE_SECONDS = 30;
 
+function asCalendarAdjustments(list: CalendarAdjustment[]): CalendarAdjustments {
+  return {
+    added: list
+      .filter((a) => a.kind === "added")
+      .map((a) => ({ date: a.date, title: a.title, divisions: a.divisions ?? undefined })),
+    removed: list
+      .filter((a) => a.kind === "removed")
+      .map((a) => ({ date: a.date, divisions: a.divisions ?? undefined })),
+  };
+}
+
 /**
  * The working-day calendar as the council uses it: the shipped bank holidays plus the days an
  * administrator added (a state funeral) or removed, stored and audited. Every deadline in the
@@ -65,12 +76,7 @@ export class RequestCalendarService {
     const list = await this.adjustments();
     const file: CalendarAdjustments & { note: string } = {
       note: "Bank holidays added or removed by an administrator in Steward; read by `steward deadline`. Do not edit: change them on the Bank holidays page.",
-      added: list
-        .filter((a) => a.kind === "added")
-        .map((a) => ({ date: a.date, title: a.title, divisions: a.divisions ?? undefined })),
-      removed: list
-        .filter((a) => a.kind === "removed")
-        .map((a) => ({ date: a.date, divisions: a.divisions ?? undefined })),
+      ...asCalendarAdjustments(list),
     };
     await mkdir(dirname(this.exportFile), { recursive: true });
     const temporary = `${this.exportFile}.${process.pid}.tmp`;
@@ -106,14 +112,7 @@ export class RequestCalendarService {
   }
 
   private build(list: CalendarAdjustment[]): Calendar {
-    return createCalendar({
-      added: list
-        .filter((a) => a.kind === "added")
-        .map((a) => ({ date: a.date, title: a.title, divisions: a.divisions ?? undefined })),
-      removed: list
-        .filter((a) => a.kind === "removed")
-        .map((a) => ({ date: a.date, divisions: a.divisions ?? undefined })),
-    });
+    return createCalendar(asCalendarAdjustments(list));
   }
 
   /** Adds a bank holiday or removes a shipped one; open cases are recalculated in the same transaction. */
