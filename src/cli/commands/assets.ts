@@ -1,9 +1,10 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
-import { ASSET_FIELDS } from "../../modules/assets/asset-fields.ts";
-import { RegisterConflictError } from "../../modules/assets/errors.ts";
+import { RegisterConflictError, RegisterInputError } from "../../modules/assets/errors.ts";
+import { IMPORT_TARGETS, TARGET_NAMES } from "../../modules/assets/spreadsheet/headings.ts";
 import { readSpreadsheet, SpreadsheetError } from "../../modules/assets/spreadsheet/read.ts";
 import {
+  applyImport,
   loadLookups,
   prepareImport,
   proposeMapping,
@@ -15,21 +16,29 @@ import { cliActor, guard, parse, UsageError } from "../args.ts";
 
 export const summary = "Import or export the information asset register (XLSX or CSV)";
 export const help = `Usage:
-  steward assets import FILE [--map mapping.json] [--dry-run]
+  steward assets import FILE [--map mapping.json] [--sheet NAME] [--dry-run]
   steward assets export FILE            (.xlsx or .csv, decided by the name)
 
-import reads an XLSX or CSV register, matches its headings to the register's fields, checks every
-row and adds all the rows in one transaction, or none if any row has a problem. --map gives a JSON
-object from the sheet's headings to field names ("" or null to skip a column); without it Steward
-proposes one and prints it, so it can be saved, corrected and passed back. --dry-run checks only.
+import reads an XLSX or CSV register, finds the sheet and the row of headings (title rows, instruction
+sheets, blank rows and notes under the table are left out), matches the headings to the register's
+fields, checks every row and applies them all in one transaction, or none if any row has a problem.
+A row whose reference is already in the register updates that asset; service areas the council does
+not have are added. --map gives a JSON object from the sheet's headings to field names ("" or null to
+skip a column); without it Steward proposes one and prints it, so it can be saved, corrected and passed
+back. --sheet NAME reads that sheet of a workbook instead of the one Steward chooses. --dry-run checks
+and says what would be added and changed.
 
-Field names: ${ASSET_FIELDS.map((f) => f.name).join(", ")}.
+Field names: ${IMPORT_TARGETS.map((f) => f.name).join(", ")}.
 Exit codes: 0 imported (or checked), 1 problems in the file, 2 wrong usage.`;
 
 export function run(args: string[]): Promise<number> {
   return guard(async () => {
     const [sub, ...rest] = args;
-    const opts = parse(rest, { map: { type: "string" }, "dry-run": { type: "boolean" } });
+    const opts = parse(rest, {
+      map: { type: "string" },
+      sheet: { type: "string" },
+      "dry-run": { type: "boolean" },
+    });
     const file = opts.positionals[0];
     if (!["import", "export"].includes(sub ?? "") || !file)
       throw new UsageError("usage: steward assets import|export FILE (see --help)");
@@ -65,6 +74,19 @@ export function run(args: string[]): Promise<number> {
       }
       throw err;
     }
+    if (opts.values.sheet) {
+      const chosen = read.sheets.find((s) => s.sheet === opts.values.sheet);
+      if (!chosen)
+        throw new UsageError(
+          `the workbook has no sheet "${opts.values.sheet}" with a table (${read.sheets.map((s) => `"${s.sheet}"`).join(", ") || "none"})`,
+        );
+      read.main = chosen;
+    }
+    const { main } = read;
+    console.log(
+      `Headings found on row ${main.headingRow}${main.headingRows === 2 ? ` and ${main.headingRow + 1}` : ""}${main.sheet ? ` of the sheet "${main.sheet}"` : ""}; ` +
+        `left out ${main.skipped.blank} blank rows and ${main.skipped.notes} rows of notes, totals or repeated headings.`,
+    );
     let mapping = proposeMapping(read.main.headings);
     if (opts.values.map) {
       let given: unknown;
@@ -75,7 +97,7 @@ export function run(args: string[]): Promise<number> {
       }
       if (!given || typeof given !== "object" || Array.isArray(given))
         throw new UsageError("the mapping must be a JSON object from headings to field names");
-      const names = new Set(ASSET_FIELDS.map((f) => f.name));
+      const names = TARGET_NAMES;
       mapping = Object.fromEntries(read.main.headings.map((h) => [h, ""]));
       for (const [heading, field] of Object.entries(given as Record<string, unknown>)) {
         if (!(heading in mapping)) throw new UsageError(`the sheet has no heading "${heading}"`);
@@ -100,10 +122,17 @@ export function run(args: string[]): Promise<number> {
         read.risks,
       );
       console.log(
-        `${prepared.rows.length} assets, ${prepared.risks.length} risks in ${basename(file)}`,
+        `${prepared.rows.length} assets, ${prepared.risks.length} risks in ${basename(file)}: ` +
+          `${prepared.created} new, ${prepared.updated} to update, ${prepared.unchanged} unchanged`,
       );
       for (const o of prepared.unknownOwners)
         console.log(`Owner with no account: ${o.name} (rows ${o.rows.join(", ")}): kept as a name`);
+      for (const a of prepared.unknownServiceAreas)
+        console.log(`New service area: ${a.name} (rows ${a.rows.join(", ")}): will be added`);
+      for (const r of prepared.rows.filter((x) => x.action === "update").slice(0, 100))
+        console.log(
+          `row ${r.row}: ${r.reference} changes ${r.changes.map((c) => c.field).join(", ")}`,
+        );
       if (prepared.problemCount) {
         for (const r of prepared.rows.filter((x) => x.problems.length).slice(0, 100))
           console.error(`row ${r.row}: ${r.problems.join("; ")}`);
@@ -119,22 +148,15 @@ export function run(args: string[]): Promise<number> {
         return 0;
       }
       try {
-        const result = await rt.services.assets.importAssets(
-          cliActor,
-          prepared.rows.map((r) => ({
-            input: r.input as NonNullable<typeof r.input>,
-            ownerPending: r.ownerPending,
-            administratorPending: r.administratorPending,
-          })),
-          prepared.risks,
-          { filename: basename(file) },
-        );
+        const result = await applyImport(rt.services, cliActor, prepared, {
+          filename: basename(file),
+        });
         console.log(
-          `Imported ${result.created} assets and ${result.risks} risks (${result.importId}).`,
+          `Imported ${result.created} assets, updated ${result.updated}, added ${result.risks} risks and ${result.serviceAreas} service areas (${result.importId}).`,
         );
         return 0;
       } catch (err) {
-        if (err instanceof RegisterConflictError) {
+        if (err instanceof RegisterConflictError || err instanceof RegisterInputError) {
           console.error(`steward: nothing imported: ${err.message}`);
           return 1;
         }

@@ -459,7 +459,12 @@ export class AssetsService {
     ctx: AuditContext,
     id: string,
     input: unknown,
-    options: { trx?: DbOrTrx; summary?: string } = {},
+    options: {
+      trx?: DbOrTrx;
+      summary?: string;
+      /** Names of an owner and administrator with no account (a spreadsheet import); kept otherwise. */
+      pending?: { owner: string | null; administrator: string | null };
+    } = {},
   ): Promise<{ asset: Asset; changes: Record<string, { from: unknown; to: unknown }> }> {
     const value = parseAsset(input);
     const run = async (trx: DbOrTrx) => {
@@ -469,10 +474,12 @@ export class AssetsService {
       if (reference.toLowerCase() !== before.reference.toLowerCase())
         await this.assertReferenceFree(trx, reference, id);
       const row = await this.toRow(trx, { ...value, reference }, reference);
-      if (row.owner_id) row.owner_name = null;
-      else row.owner_name = before.ownerPending;
-      if (row.administrator_id) row.administrator_name = null;
-      else row.administrator_name = before.administratorPending;
+      const pending = options.pending ?? {
+        owner: before.ownerPending,
+        administrator: before.administratorPending,
+      };
+      row.owner_name = row.owner_id ? null : pending.owner;
+      row.administrator_name = row.administrator_id ? null : pending.administrator;
       await trx
         .updateTable("information_assets")
         .set({ ...row, updated_at: new Date() })
@@ -480,7 +487,10 @@ export class AssetsService {
         .execute();
       const pick = (a: AssetInput) =>
         Object.fromEntries(ASSET_FIELDS.map((f) => [f.name, a[f.name as keyof AssetInput]]));
-      const changes = diff(pick(before), pick({ ...value, reference }));
+      const changes = diff(
+        { ...pick(before), ownerPending: before.ownerPending },
+        { ...pick({ ...value, reference }), ownerPending: row.owner_name ?? null },
+      );
       if (Object.keys(changes).length)
         await this.audit.record(
           ctx,
@@ -551,26 +561,52 @@ export class AssetsService {
   }
 
   /**
-   * Adds every row of an imported sheet in one transaction: all of them or, if anything fails, none.
-   * One audit event records the import; each asset keeps the import's id, so its history shows it.
+   * Applies an imported sheet in one transaction: all of it or, if anything fails, none. New rows are added
+   * (one audit event records the import; each asset keeps the import's id, so its history shows it); rows
+   * with `existingId` update that asset through {@link update}, so each change is audited like any other.
+   * `addServiceArea` adds, in the same transaction, the service areas rows name in `newServiceArea`.
    */
   async importAssets(
     ctx: AuditContext,
     rows: ImportRow[],
     risks: ImportRisk[],
-    meta: { filename: string },
-  ): Promise<{ importId: string; created: number; risks: number }> {
+    meta: {
+      filename: string;
+      /** Assets in the sheet that need no change (their risks may still be added). */
+      unchanged?: { reference: string; id: string }[];
+      addServiceArea?: (name: string, trx: DbOrTrx) => Promise<{ id: string }>;
+    },
+  ): Promise<{
+    importId: string;
+    created: number;
+    updated: number;
+    risks: number;
+    serviceAreas: number;
+  }> {
     const importId = `import-${new Date()
       .toISOString()
       .replace(/[-:.TZ]/g, "")
       .slice(0, 14)}-${Math.random().toString(36).slice(2, 8)}`;
+    const adding = rows.filter((r) => !r.existingId);
+    const updating = rows.filter((r) => r.existingId);
     return this.db.transaction().execute(async (trx) => {
+      // Service areas first, so the assets can name them.
+      const areaIds = new Map<string, string>();
+      for (const name of new Set(rows.map((r) => r.newServiceArea).filter((n) => !!n))) {
+        if (!meta.addServiceArea)
+          throw new RegisterConflictError(`Service area ${name} is not one of the council's.`);
+        areaIds.set(name as string, (await meta.addServiceArea(name as string, trx)).id);
+      }
+      const withArea = (r: ImportRow): AssetInput =>
+        r.newServiceArea
+          ? { ...r.input, serviceAreaId: areaIds.get(r.newServiceArea) ?? null }
+          : r.input;
       const taken = new Set(
         (await trx.selectFrom("information_assets").select("reference").execute()).map((r) =>
           r.reference.toLowerCase(),
         ),
       );
-      for (const r of rows)
+      for (const r of adding)
         if (r.input.reference) {
           const key = r.input.reference.toLowerCase();
           if (taken.has(key))
@@ -579,7 +615,7 @@ export class AssetsService {
             );
           taken.add(key);
         }
-      const needed = rows.filter((r) => !r.input.reference).length;
+      const needed = adding.filter((r) => !r.input.reference).length;
       const fresh: string[] = [];
       while (fresh.length < needed) {
         const { rows: numbers } = await sql<{
@@ -595,15 +631,18 @@ export class AssetsService {
         }
       }
       const dueDefault = addMonths(today(), REVIEW_MONTHS);
-      const values = rows.map((r) => {
-        const row = assetRow(r.input, r.input.reference ?? (fresh.shift() as string));
+      const values = adding.map((r) => {
+        const input = withArea(r);
+        const row = assetRow(input, input.reference ?? (fresh.shift() as string));
         row.review_due ??= dueDefault;
-        row.owner_name = r.input.ownerId ? null : r.ownerPending;
-        row.administrator_name = r.input.administratorId ? null : r.administratorPending;
+        row.owner_name = input.ownerId ? null : r.ownerPending;
+        row.administrator_name = input.administratorId ? null : r.administratorPending;
         row.import_id = importId;
         return row;
       });
-      const ids = new Map<string, string>();
+      const ids = new Map<string, string>(
+        (meta.unchanged ?? []).map((u) => [u.reference.toLowerCase(), u.id]),
+      );
       for (let i = 0; i < values.length; i += 500) {
         const inserted = await trx
           .insertInto("information_assets")
@@ -612,37 +651,64 @@ export class AssetsService {
           .execute();
         for (const r of inserted) ids.set(r.reference.toLowerCase(), r.id);
       }
-      const riskRows = risks.map((r) => ({
-        asset_id: ids.get(r.reference.toLowerCase()) as string,
-        description: r.description,
-        likelihood: r.likelihood,
-        impact: r.impact,
-        mitigation: r.mitigation,
-        owner_id: r.ownerId,
-        owner_name: r.ownerName,
-      }));
+      const updated: string[] = [];
+      for (const r of updating) {
+        const { asset } = await this.update(ctx, r.existingId as string, withArea(r), {
+          trx,
+          summary: `Asset ${r.input.reference ?? ""} ${r.input.name} changed by the import of ${meta.filename}`,
+          pending: { owner: r.ownerPending, administrator: r.administratorPending },
+        });
+        ids.set(asset.reference.toLowerCase(), asset.id);
+        updated.push(asset.reference);
+      }
+      const riskRows = risks.map((r) => {
+        const assetId = ids.get(r.reference.toLowerCase());
+        if (!assetId) throw new RegisterConflictError(`No asset ${r.reference} for a risk.`);
+        return {
+          asset_id: assetId,
+          description: r.description,
+          likelihood: r.likelihood,
+          impact: r.impact,
+          mitigation: r.mitigation,
+          owner_id: r.ownerId,
+          owner_name: r.ownerName,
+        };
+      });
       for (let i = 0; i < riskRows.length; i += 1000)
         await trx
           .insertInto("asset_risks")
           .values(riskRows.slice(i, i + 1000))
           .execute();
+      const parts = [
+        `${values.length} asset${values.length === 1 ? "" : "s"} imported`,
+        ...(updated.length ? [`${updated.length} updated`] : []),
+      ];
       await this.audit.record(
         ctx,
         {
           action: "import",
           entityType: "asset-import",
           entityId: importId,
-          summary: `${values.length} asset${values.length === 1 ? "" : "s"} imported from ${meta.filename}`,
+          summary: `${parts.join(", ")} from ${meta.filename}`,
           changes: {
             filename: meta.filename,
             assets: values.length,
+            updated: updated.length,
             risks: riskRows.length,
+            serviceAreas: [...areaIds.keys()],
             references: values.slice(0, 1000).map((v) => v.reference),
+            updatedReferences: updated.slice(0, 1000),
           },
         },
         trx,
       );
-      return { importId, created: values.length, risks: riskRows.length };
+      return {
+        importId,
+        created: values.length,
+        updated: updated.length,
+        risks: riskRows.length,
+        serviceAreas: areaIds.size,
+      };
     });
   }
 
@@ -656,6 +722,8 @@ export class AssetsService {
       rows: string[][];
       risks: string[][] | null;
       mapping: Record<string, string>;
+      /** What the spreadsheet routes keep about the sheet (JSON; see spreadsheet/draft.ts). */
+      details?: unknown;
     },
   ): Promise<string> {
     await this.db
@@ -671,6 +739,7 @@ export class AssetsService {
         rows: JSON.stringify(draft.rows),
         risks: draft.risks ? JSON.stringify(draft.risks) : null,
         mapping: JSON.stringify(draft.mapping),
+        details: draft.details === undefined ? null : JSON.stringify(draft.details),
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -693,6 +762,7 @@ export class AssetsService {
       rows: r.rows,
       risks: r.risks,
       mapping: r.mapping,
+      details: r.details,
       createdAt: r.created_at,
     };
   }
@@ -703,6 +773,25 @@ export class AssetsService {
       .set({ mapping: JSON.stringify(mapping) })
       .where("id", "=", id)
       .execute();
+  }
+
+  /** Another sheet of the same workbook, or new details (choices about service areas). */
+  async updateImportDraft(
+    id: string,
+    change: {
+      headings?: string[];
+      rows?: string[][];
+      mapping?: Record<string, string>;
+      details?: unknown;
+    },
+  ): Promise<void> {
+    const set: Record<string, string> = {};
+    if (change.headings) set.headings = JSON.stringify(change.headings);
+    if (change.rows) set.rows = JSON.stringify(change.rows);
+    if (change.mapping) set.mapping = JSON.stringify(change.mapping);
+    if (change.details !== undefined) set.details = JSON.stringify(change.details);
+    if (!Object.keys(set).length) return;
+    await this.db.updateTable("asset_import_drafts").set(set).where("id", "=", id).execute();
   }
 
   async deleteImportDraft(id: string): Promise<void> {
@@ -970,6 +1059,10 @@ export interface ImportRow {
   input: AssetInput;
   ownerPending: string | null;
   administratorPending: string | null;
+  /** The asset this row updates; absent for a new asset. */
+  existingId?: string | null;
+  /** A service area to add in the same transaction and give the asset. */
+  newServiceArea?: string | null;
 }
 
 export interface ImportRisk {

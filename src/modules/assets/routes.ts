@@ -126,7 +126,11 @@ export async function assetPageRoutes(app: FastifyInstance, services: Services) 
         done === "deleted"
           ? "Asset removed from the register"
           : queryText(q.imported)
-            ? `${Number(queryText(q.imported)).toLocaleString("en-GB")} assets imported`
+            ? `${Number(queryText(q.imported)).toLocaleString("en-GB")} assets imported${
+                Number(queryText(q.updated)) > 0
+                  ? `, ${Number(queryText(q.updated)).toLocaleString("en-GB")} updated`
+                  : ""
+              }`
             : undefined,
       items: {
         service: select(choices.serviceAreas, values.service, "All service areas"),

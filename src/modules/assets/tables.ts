@@ -162,6 +162,7 @@ export interface AssetImportDraftsTable {
   rows: JSONColumnType<string[][], string, string>;
   risks: JSONColumnType<string[][] | null, string | null, string | null>;
   mapping: JSONColumnType<Record<string, string> | null, string | null, string | null>;
+  details: ColumnType<unknown | null, string | null | undefined, string | null>;
   created_at: Generated<Date>;
 }
 

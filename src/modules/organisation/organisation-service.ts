@@ -1,6 +1,6 @@
 import type { AuditContext, AuditService } from "../../platform/audit/audit-service.ts";
 import { diff } from "../../platform/audit/audit-service.ts";
-import type { Db } from "../../platform/db/database.ts";
+import type { Db, DbOrTrx } from "../../platform/db/database.ts";
 
 export const GOVERNANCE_ROLES = {
   siro: "Senior Information Risk Owner (SIRO)",
@@ -43,8 +43,13 @@ export class OrganisationService {
     }));
   }
 
-  async addServiceArea(ctx: AuditContext, area: Omit<ServiceArea, "id">): Promise<ServiceArea> {
-    return this.db.transaction().execute(async (trx) => {
+  /** Adds a service area; inside another service's transaction when given `trx` (a spreadsheet import). */
+  async addServiceArea(
+    ctx: AuditContext,
+    area: Omit<ServiceArea, "id">,
+    within?: DbOrTrx,
+  ): Promise<ServiceArea> {
+    const run = async (trx: DbOrTrx) => {
       const row = await trx
         .insertInto("service_areas")
         .values({
@@ -71,7 +76,9 @@ export class OrganisationService {
         directorate: row.directorate,
         headOfService: row.head_of_service,
       };
-    });
+    };
+    if (within) return run(within);
+    return this.db.transaction().execute(run);
   }
 
   async governanceRoles(): Promise<GovernanceRoleHolder[]> {

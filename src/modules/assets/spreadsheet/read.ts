@@ -1,6 +1,7 @@
 import { parse } from "csv-parse/sync";
 import type * as ExcelJS from "exceljs";
 import { loadExcel } from "../../../platform/lazy.ts";
+import { HEADING_JOIN, matchHeadings } from "./headings.ts";
 
 /** A file Steward cannot import, with a message that says why in plain words. */
 export class SpreadsheetError extends Error {}
@@ -8,27 +9,62 @@ export class SpreadsheetError extends Error {}
 export interface Table {
   headings: string[];
   rows: string[][];
+  /** Each row's number in the sheet, for messages (by default the headings are row 1). */
+  rowNumbers?: number[];
+  /** Each column's letter in the sheet (by default A, B, C…). */
+  columns?: string[];
+}
+
+/** The register found in one sheet: where its headings are and what was left out around the rows. */
+export interface SheetTable extends Table {
+  rowNumbers: number[];
+  columns: string[];
+  /** The sheet's name ("" for a CSV file). */
+  sheet: string;
+  /** The sheet row of the headings (the first of two when they span two rows). */
+  headingRow: number;
+  headingRows: 1 | 2;
+  /** Rows left out: wholly blank rows, and notes, totals or repeated headings. */
+  skipped: { blank: number; notes: number };
+  /** How well the headings match the register's fields (higher is better). */
+  score: number;
 }
 
 export interface ReadSheets {
   kind: "xlsx" | "csv";
-  main: Table;
-  /** A second sheet called "Risks", when the workbook has one. */
+  main: SheetTable;
+  /** A sheet called "Risks", when the workbook has one. */
   risks?: Table;
+  /** Every sheet that holds a table, in workbook order (the register is one of them). */
+  sheets: SheetTable[];
 }
 
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 export const MAX_ROWS = 50_000;
 export const MAX_COLUMNS = 150;
+/** How far down a sheet its headings are looked for (title rows, logos and instructions come first). */
+const HEADING_SEARCH_ROWS = 30;
 
-function cellText(value: ExcelJS.CellValue): string {
+export function columnName(n: number): string {
+  let s = "";
+  for (let x = n; x > 0; x = Math.floor((x - 1) / 26))
+    s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
+  return s;
+}
+
+function cellText(value: ExcelJS.CellValue | undefined): string {
   if (value === null || value === undefined) return "";
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (value instanceof Date)
+    return Number.isNaN(value.getTime()) ? "" : value.toISOString().slice(0, 10);
   if (typeof value === "object") {
     if ("richText" in value) return value.richText.map((r) => r.text).join("");
+    // A hyperlink: its text, which may itself be rich text.
+    if ("hyperlink" in value) return cellText(value.text as ExcelJS.CellValue);
     if ("text" in value && typeof value.text === "string") return value.text;
     if ("error" in value) return "";
-    if ("formula" in value || "sharedFormula" in value) return "";
+    // A formula: the value Excel saved with it.
+    if ("formula" in value || "sharedFormula" in value)
+      return cellText((value as ExcelJS.CellFormulaValue).result as ExcelJS.CellValue);
     return "";
   }
   return String(value);
@@ -39,34 +75,166 @@ function unguard(v: string): string {
   return /^'[=+\-@\t\r]/.test(v) ? v.slice(1) : v;
 }
 
-function tidy(rows: string[][]): Table {
-  const trimmed = rows.map((r) => r.map((c) => unguard(c.trim())));
-  const nonEmpty = trimmed.filter((r) => r.some((c) => c !== ""));
-  if (!nonEmpty.length)
-    throw new SpreadsheetError("The file is empty: it has no headings and no rows.");
-  const [headings, ...data] = nonEmpty;
-  if (headings.length > MAX_COLUMNS)
+const NOTE_ROW =
+  /^((grand\s+)?totals?\b|count\b|sum\b|number of (assets|records|entries)\b|notes?\b|key\b|source\b|\*|last (updated|reviewed|revised)\b|version\b|end of\b|(prepared|compiled|approved|owned) by\b|date (of )?(publication|published)\b|page \d|©|copyright\b)/i;
+
+/** Titles, instructions and look-up lists: sheets the register is unlikely to be on. */
+const SIDE_SHEET =
+  /^(instructions?|guidance|guide|read ?me|notes?|help|how to|introduction|intro|cover|contents|lookups?|look-ups?|lists?|drop ?downs?|validation|reference data|key|version|change log|definitions?|glossary)\b/i;
+
+interface Grid {
+  name: string;
+  /** Hidden in the workbook. */
+  hidden?: boolean;
+  rows: string[][];
+  /** Sheet row numbers of `rows`. */
+  numbers: number[];
+}
+
+function blank(row: string[] | undefined): boolean {
+  return !row || row.every((c) => !c);
+}
+
+/** Joins a heading over two rows: a group heading above ("Personal data") and its parts below. */
+function joinHeadings(top: string[], bottom: string[]): string[] | undefined {
+  const distinct = new Set(top.filter(Boolean));
+  // One value across the top (a merged title) or fewer than two group headings is a title, not a group row.
+  if (distinct.size < 2) return undefined;
+  const width = Math.max(top.length, bottom.length);
+  return Array.from({ length: width }, (_, c) => {
+    const t = top[c] ?? "";
+    const b = bottom[c] ?? "";
+    if (!t || t === b) return b;
+    if (!b) return t;
+    return `${t}${HEADING_JOIN}${b}`;
+  });
+}
+
+/** The register in one sheet: its heading row (or two), its columns and its rows. */
+function locate(grid: Grid): SheetTable | undefined {
+  const rows = grid.rows.map((r) =>
+    (r ?? []).map((c) => unguard((c ?? "").replace(/\s+$/, "").replace(/^\s+/, ""))),
+  );
+  const filled = rows.map((r, i) => (blank(r) ? -1 : i)).filter((i) => i >= 0);
+  if (!filled.length) return undefined;
+  let best: { at: number; span: 1 | 2; headings: string[]; score: number } = {
+    at: filled[0],
+    span: 1,
+    headings: rows[filled[0]],
+    score: matchHeadings(rows[filled[0]]).score,
+  };
+  for (const at of filled.slice(0, HEADING_SEARCH_ROWS)) {
+    const single = matchHeadings(rows[at]).score;
+    if (single > best.score) best = { at, span: 1, headings: rows[at], score: single };
+    const joined = !blank(rows[at + 1]) ? joinHeadings(rows[at], rows[at + 1]) : undefined;
+    if (joined) {
+      const score = matchHeadings(joined).score;
+      if (score > best.score && score > matchHeadings(rows[at + 1]).score)
+        best = { at, span: 2, headings: joined, score };
+    }
+  }
+  const data = rows.slice(best.at + best.span);
+  const numbers = grid.numbers.slice(best.at + best.span);
+  let width = best.headings.length;
+  for (const r of data) width = Math.max(width, r.length);
+  const keep: number[] = [];
+  for (let c = 0; c < width; c++) if (best.headings[c] || data.some((r) => r[c])) keep.push(c);
+  if (keep.length > MAX_COLUMNS)
     throw new SpreadsheetError(
-      `The file has ${headings.length} columns; Steward reads at most ${MAX_COLUMNS}.`,
+      `The ${grid.name ? `sheet "${grid.name}"` : "file"} has ${keep.length} columns; Steward reads at most ${MAX_COLUMNS}.`,
     );
-  if (!data.length)
-    throw new SpreadsheetError("The file has a row of headings but no rows of assets under it.");
-  if (data.length > MAX_ROWS)
-    throw new SpreadsheetError(
-      `The file has ${data.length.toLocaleString("en-GB")} rows; Steward imports at most ${MAX_ROWS.toLocaleString("en-GB")} at a time. Split it into smaller files.`,
-    );
-  const width = headings.length;
+  const seen = new Map<string, number>();
+  const headings = keep.map((c) => {
+    const h = best.headings[c] || `Column ${columnName(c + 1)}`;
+    const n = (seen.get(h) ?? 0) + 1;
+    seen.set(h, n);
+    return n === 1 ? h : `${h} (${n})`;
+  });
+  const headingKey = keep.map((c) => best.headings[c] ?? "").join("\u0000");
+  const kept: string[][] = [];
+  const keptNumbers: number[] = [];
+  let blanks = 0;
+  let notes = 0;
+  data.forEach((r, i) => {
+    const cells = keep.map((c) => r[c] ?? "");
+    if (cells.every((c) => !c)) blanks++;
+    else if (cells.join("\u0000") === headingKey) notes++;
+    else {
+      kept.push(cells);
+      keptNumbers.push(numbers[i]);
+    }
+  });
+  // Notes and totals under the register: rows from the end that start "Total", "Notes"… or have no name.
+  const nameColumn = matchHeadings(headings).mapping.indexOf("name");
+  while (kept.length) {
+    const last = kept[kept.length - 1];
+    const first = last.find(Boolean) ?? "";
+    const filledCells = last.filter(Boolean).length;
+    const noName = nameColumn >= 0 && !last[nameColumn] && filledCells <= 2;
+    if (!NOTE_ROW.test(first) && !noName) break;
+    kept.pop();
+    keptNumbers.pop();
+    notes++;
+  }
   return {
-    headings: headings.map((h, i) => h || `Column ${i + 1}`),
-    rows: data.map((r) => Array.from({ length: width }, (_, i) => r[i] ?? "")),
+    sheet: grid.name,
+    headings,
+    columns: keep.map((c) => columnName(c + 1)),
+    rows: kept,
+    rowNumbers: keptNumbers,
+    headingRow: grid.numbers[best.at],
+    headingRows: best.span,
+    skipped: { blank: blanks, notes },
+    score: best.score,
   };
 }
 
-function columnName(n: number): string {
-  let s = "";
-  for (let x = n; x > 0; x = Math.floor((x - 1) / 26))
-    s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
-  return s;
+function checkSize(t: SheetTable): SheetTable {
+  if (!t.rows.length)
+    throw new SpreadsheetError(
+      `The ${t.sheet ? `sheet "${t.sheet}"` : "file"} has a row of headings but no rows of assets under it.`,
+    );
+  if (t.rows.length > MAX_ROWS)
+    throw new SpreadsheetError(
+      `The file has ${t.rows.length.toLocaleString("en-GB")} rows; Steward imports at most ${MAX_ROWS.toLocaleString("en-GB")} at a time. Split it into smaller files.`,
+    );
+  return t;
+}
+
+/** The sheet most like a register: best-matching headings, with rows, not an instructions or look-up sheet. */
+function chooseSheet(grids: Grid[]): { main: SheetTable; sheets: SheetTable[] } {
+  const sheets: SheetTable[] = [];
+  const hidden = new Set(grids.filter((g) => g.hidden).map((g) => g.name));
+  let firstError: unknown;
+  for (const g of grids) {
+    try {
+      const t = locate(g);
+      if (t) sheets.push(t);
+    } catch (err) {
+      firstError ??= err;
+    }
+  }
+  if (!sheets.length) {
+    if (firstError) throw firstError;
+    throw new SpreadsheetError("The file is empty: it has no headings and no rows.");
+  }
+  const weight = (t: SheetTable) =>
+    (t.rows.length ? 1 : 0.01) *
+    (SIDE_SHEET.test(t.sheet.trim()) ? 0.5 : 1) *
+    (hidden.has(t.sheet) ? 0.3 : 1) *
+    t.score;
+  const main = sheets.reduce((a, b) => (weight(b) > weight(a) ? b : a));
+  return { main: checkSize(main), sheets: sheets.filter((s) => s.rows.length) };
+}
+
+/** A table from the first non-blank row, for the Risks sheet. */
+function firstRowTable(rows: string[][]): Table | undefined {
+  const filled = rows
+    .map((r) => (r ?? []).map((c) => unguard((c ?? "").trim())))
+    .filter((r) => !blank(r));
+  if (filled.length < 2) return undefined;
+  const [headings, ...data] = filled;
+  return { headings, rows: data.map((r) => headings.map((_, i) => r[i] ?? "")) };
 }
 
 async function readXlsx(data: Buffer): Promise<ReadSheets> {
@@ -79,46 +247,92 @@ async function readXlsx(data: Buffer): Promise<ReadSheets> {
       "The file could not be read as an Excel workbook. It may be damaged or password-protected: open it in Excel, save a copy as .xlsx or CSV, and try again.",
     );
   }
-  const sheets = workbook.worksheets.filter((ws) => ws.actualRowCount > 0);
-  if (!sheets.length)
+  const worksheets = workbook.worksheets.filter(
+    (ws) => ws.actualRowCount > 0 && ws.state !== "veryHidden",
+  );
+  if (!worksheets.length)
     throw new SpreadsheetError("The workbook is empty: none of its sheets has any rows.");
-  const riskSheet = sheets.find((ws) => /^risks?$/i.test(ws.name.trim()));
-  const main = sheets.find((ws) => ws !== riskSheet) ?? sheets[0];
-  const read = (ws: ExcelJS.Worksheet): string[][] => {
-    if (ws.rowCount > MAX_ROWS + 1)
+  const unsaved = new Map<string, string[]>();
+  const read = (ws: ExcelJS.Worksheet): Grid => {
+    if (ws.rowCount > MAX_ROWS + HEADING_SEARCH_ROWS + 1000)
       throw new SpreadsheetError(
         `The sheet "${ws.name}" has ${ws.rowCount.toLocaleString("en-GB")} rows; Steward imports at most ${MAX_ROWS.toLocaleString("en-GB")} at a time. Split it into smaller files.`,
       );
     const formulas: string[] = [];
     const rows: string[][] = [];
-    ws.eachRow({ includeEmpty: true }, (row, rowNumber) => {
+    const numbers: number[] = [];
+    ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+      // Blank rows between are kept as blank, so they are counted and the rows keep their numbers.
+      for (let n = (numbers.at(-1) ?? 0) + 1; n < rowNumber; n++) {
+        rows.push([]);
+        numbers.push(n);
+      }
       const cells: string[] = [];
-      row.eachCell({ includeEmpty: true }, (cell, col) => {
-        if (col > MAX_COLUMNS) return;
-        if (cell.type === excel.ValueType.Formula) formulas.push(`${columnName(col)}${rowNumber}`);
+      row.eachCell({ includeEmpty: false }, (cell, col) => {
+        if (col > MAX_COLUMNS + 50) return;
+        const v = cell.value as ExcelJS.CellFormulaValue;
+        if (cell.type === excel.ValueType.Formula && (v.result === undefined || v.result === null))
+          formulas.push(`${columnName(col)}${rowNumber}`);
         cells[col - 1] = cellText(cell.value);
       });
-      rows[rowNumber - 1] = Array.from(cells, (c) => c ?? "");
+      rows.push(Array.from(cells, (c) => c ?? ""));
+      numbers.push(rowNumber);
     });
-    if (formulas.length)
-      throw new SpreadsheetError(
-        `The sheet "${ws.name}" has formulas (in ${formulas.slice(0, 5).join(", ")}${formulas.length > 5 ? ` and ${formulas.length - 5} more cells` : ""}). Steward imports values only: copy the sheet and paste it as values, then try again.`,
-      );
-    return Array.from(rows, (r) => r ?? []);
+    unsaved.set(ws.name, formulas);
+    return { name: ws.name, rows, numbers, hidden: ws.state === "hidden" };
   };
+  const riskSheet = worksheets.find((ws) => /^risks?$/i.test(ws.name.trim()));
+  const others = worksheets.filter((ws) => ws !== riskSheet);
+  const { main, sheets } = chooseSheet((others.length ? others : worksheets).map(read));
+  const formulas = unsaved.get(main.sheet) ?? [];
+  if (formulas.length)
+    throw new SpreadsheetError(
+      `The sheet "${main.sheet}" has formulas with no saved result (in ${formulas.slice(0, 5).join(", ")}${formulas.length > 5 ? ` and ${formulas.length - 5} more cells` : ""}). Open the file in Excel and save it, or paste the sheet as values, then try again.`,
+    );
   return {
     kind: "xlsx",
-    main: tidy(read(main)),
-    risks: riskSheet && riskSheet !== main ? tidyOptional(read(riskSheet)) : undefined,
+    main,
+    sheets,
+    risks: riskSheet && others.length ? firstRowTable(read(riskSheet).rows) : undefined,
   };
 }
 
-function tidyOptional(rows: string[][]): Table | undefined {
-  try {
-    return tidy(rows);
-  } catch {
-    return undefined;
+/** The separator of a CSV file: the one that splits its first lines into the most, most regular, columns. */
+function delimiter(text: string): string {
+  const sample = text.slice(0, 64 * 1024);
+  let best = { d: ",", score: -1 };
+  for (const d of [",", ";", "\t", "|"]) {
+    let rows: string[][];
+    try {
+      rows = parse(sample, {
+        delimiter: d,
+        bom: true,
+        relax_column_count: true,
+        relax_quotes: true,
+        skip_empty_lines: true,
+        to_line: 60,
+      });
+    } catch {
+      continue;
+    }
+    const widths = new Map<number, number>();
+    for (const r of rows.slice(0, -1).length ? rows.slice(0, -1) : rows)
+      if (r.length > 1) widths.set(r.length, (widths.get(r.length) ?? 0) + 1);
+    const [width, count] = [...widths].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0] ?? [1, 0];
+    const score = count * Math.log2(width + 1);
+    if (score > best.score) best = { d, score };
   }
+  return best.d;
+}
+
+/** Windows-1252 bytes 0x80 to 0x9F (Node's decoder reads them as Latin-1 control characters). */
+const CP1252_HIGH = "€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ";
+
+function decodeWindows1252(data: Buffer): string {
+  let out = "";
+  for (const byte of data)
+    out += byte >= 0x80 && byte <= 0x9f ? CP1252_HIGH[byte - 0x80] : String.fromCharCode(byte);
+  return out;
 }
 
 function readCsv(data: Buffer): ReadSheets {
@@ -127,15 +341,20 @@ function readCsv(data: Buffer): ReadSheets {
     text = new TextDecoder("utf-8", { fatal: true }).decode(data);
   } catch {
     // Older Excel saves CSV as Windows-1252.
-    text = new TextDecoder("windows-1252").decode(data);
+    text = decodeWindows1252(data);
   }
+  text = text.replace(/^\uFEFF/, "");
+  // Excel's own hint for the separator: a first line "sep=;".
+  const hint = /^sep=(.)\r?\n/i.exec(text);
+  if (hint) text = text.slice(hint[0].length);
   let rows: string[][];
   try {
     rows = parse(text, {
+      delimiter: hint ? hint[1] : delimiter(text),
       bom: true,
       relax_column_count: true,
       relax_quotes: true,
-      skip_empty_lines: true,
+      skip_empty_lines: false,
     });
   } catch (err) {
     const line = (err as { lines?: number }).lines;
@@ -151,7 +370,10 @@ function readCsv(data: Buffer): ReadSheets {
     throw new SpreadsheetError(
       `The file has formulas (in ${formulas.slice(0, 5).join(", ")}${formulas.length > 5 ? ` and ${formulas.length - 5} more cells` : ""}). Steward imports values only: remove them and try again.`,
     );
-  return { kind: "csv", main: tidy(rows) };
+  const { main, sheets } = chooseSheet([
+    { name: "", rows, numbers: rows.map((_, i) => i + 1 + (hint ? 1 : 0)) },
+  ]);
+  return { kind: "csv", main, sheets };
 }
 
 /** Reads an uploaded register: XLSX or CSV, decided by the file's content rather than its name. */
