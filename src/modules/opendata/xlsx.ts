@@ -81,6 +81,6 @@ function cellText(value: ExcelJS.CellValue): string {
   return String(value);
 }
 
-function csvQuote(v: string): string {
+export function csvQuote(v: string): string {
   return /[",\n\r]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
 }
