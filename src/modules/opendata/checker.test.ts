@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { checkTable, screenText } from "./checker.ts";
+import { type Conn, checkTable, openDuck, screenText } from "./checker.ts";
 import { isValidNhsNumber, looksLikePerson, SCREEN_RULES } from "./screen.ts";
-import type { TableSchema } from "./table-schema.ts";
+import { type TableSchema, trimSql } from "./table-schema.ts";
 import { CODE_TEMPLATES, periodFor } from "./transparency-code.ts";
+import { checkInOnePass } from "./typed-copy.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "steward-checker-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -196,3 +197,180 @@ describe("personal-data screen", () => {
     assert.deepEqual(findings.map((f) => f.rule).sort(), ["email", "person-name"]);
   });
 });
+
+describe("one pass over a valid file, the thorough check for the rest", () => {
+  const spend = CODE_TEMPLATES.find((t) => t.key === "spend-over-500")?.schema as TableSchema;
+  const header = spend.fields.map((f) => f.name).join(",");
+  const spendRow = (i: number, change: Record<string, string | undefined> = {}) =>
+    spend.fields
+      .map(
+        (f) =>
+          change[f.name] ??
+          {
+            OrganisationURI: "http://example.org/council",
+            OrganisationLabel: "Northmoor District Council",
+            PaymentDate: "01/04/2024",
+            TransactionNumber: `T${i}`,
+            BeneficiaryName: `Supplier ${i % 50} Ltd`,
+            OrganisationalUnit: "Housing",
+            ServiceCategoryLabel: "Housing",
+            Purpose: "Road salt",
+            Amount: '"£1,234.50"',
+            IrrecoverableVATAmount: "0.00",
+            TransactionMethod: "BACS",
+          }[f.name],
+      )
+      .join(",");
+  const spendFile = (
+    rows: number,
+    change: (i: number) => Record<string, string | undefined> = () => ({}),
+  ) =>
+    csv(
+      `${header}\n${Array.from({ length: rows }, (_, i) => spendRow(i, change(i))).join("\n")}\n`,
+    );
+
+  it("writes the typed Parquet file in one pass: trimmed text, amounts and dates parsed, _id in file order", async () => {
+    const path = spendFile(3, (i) =>
+      i === 1
+        ? {
+            BeneficiaryName: "  Acme\u00a0Ltd\u00a0",
+            Amount: '" (£1,000.00) "',
+            PaymentDate: " 2 April 2024",
+          }
+        : {},
+    );
+    const parquetPath = join(dir, "one-pass.parquet");
+    const report: Parameters<typeof checkInOnePass>[2] = {
+      ...(await checkTable({ csvPath: csv("a\n1\n") })),
+      findings: [],
+    };
+    const quick = await checkInOnePass(
+      (await duck()).conn,
+      { csvPath: path, schema: spend, parquetPath },
+      report,
+      async () => {},
+    );
+    assert.ok(quick, "a valid file is checked in one pass");
+    assert.equal(quick.rows, 3);
+    const { conn } = await duck();
+    const rows = (
+      await conn.runAndReadAll(
+        `SELECT _id, BeneficiaryName, Amount, CAST(PaymentDate AS VARCHAR) AS d FROM '${parquetPath}' ORDER BY _id`,
+      )
+    ).getRowObjectsJS();
+    assert.deepEqual(
+      rows.map((r) => [Number(r._id), r.BeneficiaryName, r.Amount, r.d]),
+      [
+        [1, "Supplier 0 Ltd", 1234.5, "2024-04-01"],
+        [2, "Acme\u00a0Ltd", -1000, "2024-04-02"],
+        [3, "Supplier 2 Ltd", 1234.5, "2024-04-01"],
+      ],
+    );
+    assert.ok(!existsSync(`${parquetPath}.typed`), "the intermediate file is removed");
+  });
+
+  it("reports a bad amount deep in a large file with its line and text, and leaves no Parquet file", async () => {
+    const path = spendFile(30_000, (i) => (i === 24_998 ? { Amount: "£12.5.0" } : {}));
+    const parquetPath = join(dir, "bad-amount.parquet");
+    const r = await checkTable({ csvPath: path, schema: spend, parquetPath });
+    assert.equal(r.valid, false);
+    assert.equal(r.rows, 30_000);
+    assert.equal(r.rowsPassing, 29_999);
+    assert.deepEqual(r.errorCounts, [
+      {
+        column: "Amount",
+        code: "type",
+        message: "is not an amount (like 1234.50, £1,234.50 or -£12)",
+        count: 1,
+      },
+    ]);
+    assert.deepEqual(
+      r.errors.map((e) => [e.row, e.column, e.value]),
+      [[25_000, "Amount", "£12.5.0"]],
+    );
+    assert.ok(!existsSync(parquetPath), "no Parquet file for an invalid file");
+    assert.ok(!existsSync(`${parquetPath}.typed`));
+  });
+
+  it("reports a repeated transaction number found only after the one pass", async () => {
+    const path = spendFile(5_000, (i) => (i === 4_000 ? { TransactionNumber: "T17" } : {}));
+    const r = await checkTable({ csvPath: path, schema: spend });
+    assert.equal(r.valid, false);
+    assert.deepEqual(
+      r.errors.map((e) => [e.row, e.code, e.value]),
+      [[4_002, "unique", "T17"]],
+    );
+  });
+
+  it("finds personal data in a free-text column of a large valid file, with its line", async () => {
+    const path = spendFile(30_000, (i) =>
+      i === 20_000 ? { Purpose: '"Refund, call Jo on 07700 900123"' } : {},
+    );
+    const r = await checkTable({ csvPath: path, schema: spend });
+    assert.equal(r.valid, true);
+    const phone = r.findings.find((f) => f.rule === "phone");
+    assert.equal(phone?.column, "Purpose");
+    assert.equal(phone?.count, 1);
+    assert.deepEqual(
+      phone?.examples.map((e) => e.row),
+      [20_002],
+    );
+    assert.doesNotMatch(phone?.examples[0].value ?? "", /900123/);
+  });
+
+  it("flags a date-of-birth column the schema types as a date", async () => {
+    const schema: TableSchema = {
+      fields: [
+        { name: "Ref", type: "string" },
+        { name: "DateOfBirth", type: "date", format: "any" },
+      ],
+    };
+    const r = await checkTable({
+      csvPath: csv("Ref,DateOfBirth\nA1,01/02/1980\nA2,\nA3,2001-12-31\n"),
+      schema,
+    });
+    assert.equal(r.valid, true);
+    const dob = r.findings.find((f) => f.rule === "date-of-birth");
+    assert.equal(dob?.column, "DateOfBirth");
+    assert.equal(dob?.count, 2);
+    assert.deepEqual(
+      dob?.examples.map((e) => e.row),
+      [2, 4],
+    );
+  });
+
+  it("trims exactly what DuckDB's trim() trims, calling it only when needed", async () => {
+    const { conn } = await duck();
+    const codes = [32, 160, 5760, 8192, 8202, 8239, 8287, 12288, 6158, 9, 10, 769, 163, 233];
+    const cases = codes.flatMap((p) => [
+      `chr(${p}) || 'a'`,
+      `'a' || chr(${p})`,
+      `chr(${p})`,
+      `'é' || chr(${p})`,
+      `chr(${p}) || 'é' || chr(${p})`,
+    ]);
+    const [row] = (
+      await conn.runAndReadAll(
+        `SELECT count(*) AS n, count_if(${trimSql("x")} IS DISTINCT FROM trim(x)) AS wrong FROM (SELECT unnest(['', ' ', 'a', '£1', ${cases.join(", ")}]) AS x)`,
+      )
+    ).getRowObjectsJS();
+    assert.equal(Number(row.n), 4 + cases.length);
+    assert.equal(Number(row.wrong), 0);
+  });
+});
+
+let duckdb: { conn: Conn; close: () => void } | undefined;
+after(() => duckdb?.close());
+async function duck(): Promise<{ conn: Conn }> {
+  if (duckdb) return duckdb;
+  const instance = await openDuck({ threads: 1, memoryLimit: "256MB" });
+  const conn = await instance.connect();
+  duckdb = {
+    conn,
+    close: () => {
+      conn.closeSync();
+      instance.closeSync();
+    },
+  };
+  return duckdb;
+}
