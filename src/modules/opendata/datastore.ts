@@ -1,5 +1,6 @@
 import type { DuckDBInstance } from "@duckdb/node-api";
-import { type Conn, openDuck, queryRows } from "./checker.ts";
+import { type Conn, openDuck, queryRows } from "./duck.ts";
+import { type BucketOptions, FilterBuckets } from "./filter-buckets.ts";
 import { ident, literal } from "./table-schema.ts";
 
 /**
@@ -64,8 +65,18 @@ export function plain(value: unknown): unknown {
 export class Datastore {
   private instance: Promise<DuckDBInstance> | undefined;
   private readonly schemas = new Map<string, DatastoreField[]>();
+  private readonly rowCounts = new Map<string, number>();
+  private readonly buckets: FilterBuckets;
 
-  constructor(private readonly options: { threads?: number; memoryLimit?: string } = {}) {}
+  constructor(
+    private readonly options: {
+      threads?: number;
+      memoryLimit?: string;
+      buckets?: BucketOptions;
+    } = {},
+  ) {
+    this.buckets = new FilterBuckets((fn) => this.withConn(fn), options.buckets);
+  }
 
   private async connect(): Promise<Conn> {
     this.instance ??= openDuck({
@@ -99,6 +110,20 @@ export class Datastore {
     return fields;
   }
 
+  private async rows(parquetPath: string): Promise<number> {
+    const cached = this.rowCounts.get(parquetPath);
+    if (cached !== undefined) return cached;
+    const [row] = await this.withConn((conn) =>
+      queryRows(
+        conn,
+        `SELECT sum(num_rows) AS n FROM parquet_file_metadata(${literal(parquetPath)})`,
+      ),
+    );
+    const rows = Number(row?.n ?? 0);
+    this.rowCounts.set(parquetPath, rows);
+    return rows;
+  }
+
   async search(parquetPath: string, query: DatastoreQuery): Promise<DatastoreResult> {
     const fields = await this.fields(parquetPath);
     const byId = new Map(fields.map((f) => [f.id, f]));
@@ -107,14 +132,16 @@ export class Datastore {
       return ident(name);
     };
     const where: string[] = [];
+    let bucketed: { column: string; values: string[] } | undefined;
     for (const [name, value] of Object.entries(query.filters ?? {})) {
       const column = known(name, "filters");
       const values = (Array.isArray(value) ? value : [value]).map((v) => String(v));
       // Compared in the column's own type, so Parquet statistics can skip row groups.
       const duck = byId.get(name)?.duckType ?? "VARCHAR";
-      where.push(
-        `${column} IN (${values.map((v) => `TRY_CAST(${literal(v)} AS ${duck})`).join(", ")})`,
-      );
+      const typed = values.map((v) => `TRY_CAST(${literal(v)} AS ${duck})`);
+      where.push(`${column} IN (${typed.join(", ")})`);
+      if (!bucketed && byId.get(name)?.type === "text" && values.length)
+        bucketed = { column: name, values: typed };
     }
     const textColumns = fields.filter((f) => f.type === "text").map((f) => ident(f.id));
     if (typeof query.q === "string" && query.q.trim()) {
@@ -141,11 +168,22 @@ export class Datastore {
     }
     const limit = Math.max(0, Math.min(query.limit ?? 100, MAX_ROWS));
     const offset = Math.max(0, query.offset ?? 0);
-    const source = `read_parquet(${literal(parquetPath)})`;
+    // A filter on a text column reads only the rows in the buckets that can hold its values, if built.
+    const bucket =
+      bucketed &&
+      (await this.buckets.source(
+        parquetPath,
+        bucketed.column,
+        bucketed.values,
+        await this.rows(parquetPath),
+      ));
+    const source = bucket || `read_parquet(${literal(parquetPath)})`;
     const filter = where.length ? ` WHERE ${where.join(" AND ")}` : "";
+    // Without a sort, file order (the Parquet file is written in _id order; insertion order is preserved).
+    // A bucket is not in _id order, so it is sorted (few rows match a value of a column worth bucketing).
+    const defaultOrder = !bucket ? "" : query.distinct ? " ORDER BY ALL" : " ORDER BY _id";
     const select = `SELECT ${query.distinct ? "DISTINCT " : ""}${selected.join(", ")} FROM ${source}${filter}${
-      // Without a sort, file order (the Parquet file is written in _id order; insertion order is preserved).
-      order.length ? ` ORDER BY ${order.join(", ")}` : ""
+      order.length ? ` ORDER BY ${order.join(", ")}` : defaultOrder
     } LIMIT ${limit} OFFSET ${offset}`;
     return this.withConn(async (conn) => {
       const records = (await queryRows(conn, select)).map((r) =>
