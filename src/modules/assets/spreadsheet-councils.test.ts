@@ -311,6 +311,18 @@ describe("real council registers", () => {
     assert.equal(tpoAsset?.serviceAreaName, "Planning");
   });
 
+  it("leaves out a row of guidance under the headings", async () => {
+    const text = [
+      "Asset name,Information Asset Owner,Contains personal data (Y/N),Protective marking,Location / System",
+      "Enter the name of the asset,Who is responsible for it?,Y/N,Select from the list,e.g. Civica APP",
+      "Council tax accounts,Head of Revenues,Y,OFFICIAL,Civica",
+      "Parks bookings,Parks manager,N,OFFICIAL,Is it on paper? Bookings book",
+    ].join("\n");
+    const read = await readSpreadsheet(Buffer.from(text), "guided.csv");
+    assert.deepEqual(read.main.rowNumbers, [3, 4]);
+    assert.deepEqual(read.main.skipped, { blank: 0, notes: 1 });
+  });
+
   it("names the row and column of every cell it cannot read", async () => {
     const data = await workbook((wb) => {
       const ws = wb.addWorksheet("Register");

@@ -91,6 +91,17 @@ interface Grid {
   numbers: number[];
 }
 
+const GUIDANCE_CELL =
+  /^(\(?(enter|select|choose|pick|describe|list|give|provide|state|insert|add|record|include|specify|identify|explain|indicate|summarise|detail|confirm|tick|name of|the name|who |what |where |when |how |which |is |does |do |are |has |e\.g\.?|eg\b|for example|yes ?\/ ?no|y ?\/ ?n\b|free text|drop.?down|dd\/mm|date format|see (guidance|notes|the)))|\be\.g\.|\?$/i;
+
+/** A row of instructions for whoever fills the sheet in, not an asset. */
+function isGuidanceRow(row: string[]): boolean {
+  const filled = row.filter(Boolean);
+  if (filled.length < 2) return false;
+  const guiding = filled.filter((c) => GUIDANCE_CELL.test(c.trim())).length;
+  return guiding / filled.length >= 0.6;
+}
+
 function blank(row: string[] | undefined): boolean {
   return !row || row.every((c) => !c);
 }
@@ -164,6 +175,13 @@ function locate(grid: Grid): SheetTable | undefined {
       keptNumbers.push(numbers[i]);
     }
   });
+  // Guidance rows just under the headings ("Enter the name of the asset", "Y/N", "e.g. Civica"):
+  // most of their filled cells read as instructions rather than values.
+  while (kept.length && isGuidanceRow(kept[0])) {
+    kept.shift();
+    keptNumbers.shift();
+    notes++;
+  }
   // Notes and totals under the register: rows from the end that start "Total", "Notes"… or have no name.
   const nameColumn = matchHeadings(headings).mapping.indexOf("name");
   while (kept.length) {
