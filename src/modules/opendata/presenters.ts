@@ -101,177 +101,346 @@ export function ckanPackage(base: string, d: Dataset, council: string) {
 
 const EU_FREQ = "http://publications.europa.eu/resource/authority/frequency/";
 const EU_FILE = "http://publications.europa.eu/resource/authority/file-type/";
+const EU_THEME = "http://publications.europa.eu/resource/authority/data-theme/";
+const IANA = "http://www.iana.org/assignments/media-types/";
+const LOCAL_AUTHORITY = "http://purl.org/adms/publishertype/LocalAuthority";
 
+/** Each catalogue theme's nearest EU data theme (DCAT-AP expects dcat:theme from that vocabulary). */
+const EU_THEMES: Record<string, string> = {
+  Spending: "GOVE",
+  Procurement: "GOVE",
+  Pay: "GOVE",
+  Organisation: "GOVE",
+  "Land and property": "REGI",
+  Housing: "SOCI",
+  Transport: "TRAN",
+  Environment: "ENVI",
+  Planning: "REGI",
+  Democracy: "GOVE",
+  "Counter-fraud": "JUST",
+  "Health and social care": "HEAL",
+  Education: "EDUC",
+  Community: "SOCI",
+};
+
+/**
+ * An IRI safe to write in Turtle and JSON-LD alike: characters RFC 3987 does not allow (spaces, <>"{}|\^`
+ * and controls) are percent-encoded, so both serialisations name the same resource.
+ */
+export function safeIri(iri: string): string {
+  return iri.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: controls are what is being encoded
+    /[\u0000-\u0020<>"{}|\\^`\u007f]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`,
+  );
+}
+
+const en = (value: string) => ({ "@value": value, "@language": "en" });
+const dateTime = (d: Date) => ({ "@value": d.toISOString(), "@type": "xsd:dateTime" });
+const day = (s: string) => ({ "@value": s, "@type": "xsd:date" });
+
+function licenceIri(base: string, id: string): string {
+  return (
+    LICENCES[id as keyof typeof LICENCES]?.url ?? `${base}/data?licence=${encodeURIComponent(id)}`
+  );
+}
+
+function publisher(base: string, council: string, serviceArea: string | null) {
+  return serviceArea
+    ? {
+        "@id": `${base}/data?service=${slugify(serviceArea)}`,
+        "@type": "foaf:Organization",
+        "foaf:name": en(`${council} – ${serviceArea}`),
+        "dct:type": { "@id": LOCAL_AUTHORITY },
+      }
+    : {
+        "@id": `${base}/#publisher`,
+        "@type": "foaf:Organization",
+        "foaf:name": en(council),
+        "dct:type": { "@id": LOCAL_AUTHORITY },
+      };
+}
+
+/**
+ * A dataset as DCAT-AP (2.x/3) in the form ckanext-dcat's euro_dcat_ap profiles read: language-tagged
+ * title and description, typed dates, a vCard contact point, controlled vocabularies as IRIs (EU frequency,
+ * file type and data theme; IANA media types) and a licence on every distribution.
+ */
 export function dcatDataset(base: string, d: Dataset, council: string) {
-  const licence = LICENCES[d.licence as keyof typeof LICENCES];
+  const licence = licenceIri(base, d.licence);
+  const landing = `${base}/data/${d.slug}`;
+  const euThemes = [...new Set(d.themes.map((t) => EU_THEMES[t]).filter(Boolean))];
   return {
-    "@id": `${base}/data/${d.slug}`,
+    "@id": landing,
     "@type": "dcat:Dataset",
     "dct:identifier": d.id,
-    "dct:title": d.title,
-    "dct:description": d.description,
-    "dct:issued": {
-      "@value": (d.publishedAt ?? d.createdAt).toISOString(),
-      "@type": "xsd:dateTime",
-    },
-    "dct:modified": { "@value": d.updatedAt.toISOString(), "@type": "xsd:dateTime" },
-    "dct:publisher": {
-      "@id": `${base}/#publisher`,
-      "@type": "foaf:Organization",
-      "foaf:name": d.serviceAreaName ? `${council} – ${d.serviceAreaName}` : council,
-    },
-    "dcat:contactPoint": d.contactEmail
-      ? {
-          "@type": "vcard:Organization",
-          "vcard:fn": d.contactName ?? d.serviceAreaName ?? council,
-          "vcard:hasEmail": { "@id": `mailto:${d.contactEmail}` },
-        }
-      : undefined,
-    "dcat:keyword": d.keywords,
-    "dcat:theme": d.themes,
-    "dct:license": { "@id": licence?.url ?? d.licence },
+    "dct:title": en(d.title),
+    "dct:description": en(d.description || d.title),
+    "dct:issued": dateTime(d.publishedAt ?? d.createdAt),
+    "dct:modified": dateTime(d.updatedAt),
+    "dct:publisher": publisher(base, council, d.serviceAreaName),
+    "dcat:contactPoint":
+      d.contactEmail || d.contactName
+        ? {
+            "@type": "vcard:Organization",
+            "vcard:fn": en(d.contactName ?? d.serviceAreaName ?? council),
+            "vcard:hasEmail": d.contactEmail
+              ? { "@id": safeIri(`mailto:${d.contactEmail}`) }
+              : undefined,
+          }
+        : undefined,
+    "dcat:keyword": d.keywords.map(en),
+    "dcat:theme": [
+      ...euThemes.map((t) => ({ "@id": EU_THEME + t })),
+      ...d.themes.map((t) => ({
+        "@id": `${base}/data?theme=${slugify(t)}`,
+        "@type": "skos:Concept",
+        "skos:prefLabel": en(t),
+      })),
+    ],
+    "dct:license": { "@id": licence },
     "dct:accrualPeriodicity": {
       "@id": EU_FREQ + (FREQUENCIES[d.frequency as keyof typeof FREQUENCIES]?.eu ?? "IRREG"),
     },
+    "dct:language": { "@id": "http://publications.europa.eu/resource/authority/language/ENG" },
     "dct:temporal":
       d.temporalStart || d.temporalEnd
         ? {
             "@type": "dct:PeriodOfTime",
-            "dcat:startDate": d.temporalStart ?? undefined,
-            "dcat:endDate": d.temporalEnd ?? undefined,
+            "dcat:startDate": d.temporalStart ? day(d.temporalStart) : undefined,
+            "dcat:endDate": d.temporalEnd ? day(d.temporalEnd) : undefined,
           }
         : undefined,
-    "dct:spatial": d.spatial ? { "@type": "dct:Location", "skos:prefLabel": d.spatial } : undefined,
-    "dcat:landingPage": { "@id": `${base}/data/${d.slug}` },
-    "dcat:distribution": d.resources.map((r) => ({
-      "@id": `${base}/data/${d.slug}/resources/${r.id}`,
-      "@type": "dcat:Distribution",
-      "dct:title": r.name,
-      "dct:description": r.description || undefined,
-      "dcat:accessURL": { "@id": `${base}/data/${d.slug}` },
-      "dcat:downloadURL": r.format === "LINK" ? undefined : { "@id": resourceUrl(base, d, r) },
-      "dcat:mediaType": r.published?.mediaType,
-      "dct:format": {
-        "@id":
-          EU_FILE + (r.format === "LINK" ? "HTML" : r.format === "GeoJSON" ? "GEOJSON" : r.format),
-      },
-      "dcat:byteSize": r.published?.bytes,
-      "dct:license": { "@id": licence?.url ?? d.licence },
-      "dct:modified": r.published?.publishedAt?.toISOString(),
-    })),
+    "dct:spatial": d.spatial
+      ? { "@type": "dct:Location", "skos:prefLabel": en(d.spatial) }
+      : undefined,
+    "dcat:landingPage": { "@id": landing },
+    "dcat:distribution": d.resources.map((r) => {
+      const v = r.published;
+      const link = r.format === "LINK";
+      return {
+        "@id": `${landing}/resources/${r.id}`,
+        "@type": "dcat:Distribution",
+        "dct:title": en(r.name),
+        "dct:description": r.description ? en(r.description) : undefined,
+        "dcat:accessURL": { "@id": link ? safeIri(r.linkUrl ?? landing) : landing },
+        "dcat:downloadURL": link || !v ? undefined : { "@id": safeIri(resourceUrl(base, d, r)) },
+        "dcat:mediaType":
+          link || !v?.mediaType
+            ? undefined
+            : { "@id": IANA + v.mediaType.split(";")[0].trim().toLowerCase() },
+        "dct:format": {
+          "@id": EU_FILE + (link ? "HTML" : r.format === "GeoJSON" ? "GEOJSON" : r.format),
+        },
+        "dcat:byteSize": v
+          ? { "@value": String(v.bytes), "@type": "xsd:nonNegativeInteger" }
+          : undefined,
+        "spdx:checksum": v?.sha256
+          ? {
+              "@type": "spdx:Checksum",
+              "spdx:algorithm": { "@id": "http://spdx.org/rdf/terms#checksumAlgorithm_sha256" },
+              "spdx:checksumValue": { "@value": v.sha256, "@type": "xsd:hexBinary" },
+            }
+          : undefined,
+        "dct:license": { "@id": licence },
+        "dct:issued": v?.publishedAt ? dateTime(v.publishedAt) : undefined,
+        "dct:modified": v?.publishedAt ? dateTime(v.publishedAt) : undefined,
+      };
+    }),
   };
 }
 
-export const DCAT_CONTEXT = {
+/** Prefixes of the catalogue. The JSON-LD context is inline (no remote context to fetch). */
+const PREFIXES = {
   dcat: "http://www.w3.org/ns/dcat#",
   dct: "http://purl.org/dc/terms/",
   foaf: "http://xmlns.com/foaf/0.1/",
   vcard: "http://www.w3.org/2006/vcard/ns#",
   skos: "http://www.w3.org/2004/02/skos/core#",
+  spdx: "http://spdx.org/rdf/terms#",
   xsd: "http://www.w3.org/2001/XMLSchema#",
+} as const;
+
+export const DCAT_CONTEXT = {
+  ...PREFIXES,
   "dcat:theme": { "@container": "@set" },
   "dcat:keyword": { "@container": "@set" },
+  "dcat:dataset": { "@container": "@set" },
+  "dcat:distribution": { "@container": "@set" },
 };
 
-export function dcatCatalog(base: string, datasets: Dataset[], council: string) {
+function catalogNode(base: string, datasets: Dataset[], council: string) {
+  const modified = datasets.reduce<Date | undefined>(
+    (m, d) => (!m || d.updatedAt > m ? d.updatedAt : m),
+    undefined,
+  );
   return {
-    "@context": DCAT_CONTEXT,
-    "@id": `${base}/catalog.jsonld`,
+    "@id": `${base}/catalog`,
     "@type": "dcat:Catalog",
-    "dct:title": `${council} open data`,
-    "dct:description": `Data published by ${council} under the Open Government Licence, including the Local Government Transparency Code datasets.`,
-    "dct:publisher": {
-      "@id": `${base}/#publisher`,
-      "@type": "foaf:Organization",
-      "foaf:name": council,
-    },
+    "dct:title": en(`${council} open data`),
+    "dct:description": en(
+      `Data published by ${council} under the Open Government Licence, including the Local Government Transparency Code datasets.`,
+    ),
+    "dct:publisher": publisher(base, council, null),
     "dct:language": { "@id": "http://publications.europa.eu/resource/authority/language/ENG" },
+    "dct:license": { "@id": LICENCES["OGL-UK-3.0"].url },
+    "dct:modified": modified ? dateTime(modified) : undefined,
     "foaf:homepage": { "@id": `${base}/data` },
+    "dcat:themeTaxonomy": { "@id": EU_THEME.replace(/\/$/, "") },
     "dcat:dataset": datasets.map((d) => dcatDataset(base, d, council)),
   };
 }
 
-function ttlString(s: string): string {
-  return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\r/g, "")}"`;
+/**
+ * The catalogue as DCAT-AP JSON-LD. Its IRI is `{base}/catalog`, the same in both serialisations, so
+ * /catalog.jsonld and /catalog.ttl describe one graph.
+ */
+export function dcatCatalog(base: string, datasets: Dataset[], council: string) {
+  return { "@context": DCAT_CONTEXT, ...catalogNode(base, datasets, council) };
 }
 
-/** The same catalogue in Turtle. */
-export function dcatTurtle(base: string, datasets: Dataset[], council: string): string {
-  const lines = [
-    "@prefix dcat: <http://www.w3.org/ns/dcat#> .",
-    "@prefix dct: <http://purl.org/dc/terms/> .",
-    "@prefix foaf: <http://xmlns.com/foaf/0.1/> .",
-    "@prefix vcard: <http://www.w3.org/2006/vcard/ns#> .",
-    "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
-    "",
-    `<${base}/catalog.ttl> a dcat:Catalog ;`,
-    `  dct:title ${ttlString(`${council} open data`)} ;`,
-    `  dct:publisher <${base}/#publisher> ;`,
-    `  foaf:homepage <${base}/data> ;`,
-    `  dcat:dataset ${datasets.length ? datasets.map((d) => `<${base}/data/${d.slug}>`).join(", ") : "()"} .`,
-    "",
-    `<${base}/#publisher> a foaf:Organization ; foaf:name ${ttlString(council)} .`,
-    "",
-  ];
-  for (const d of datasets) {
-    const licence = LICENCES[d.licence as keyof typeof LICENCES]?.url ?? d.licence;
-    lines.push(
-      `<${base}/data/${d.slug}> a dcat:Dataset ;`,
-      `  dct:identifier ${ttlString(d.id)} ;`,
-      `  dct:title ${ttlString(d.title)} ;`,
-      `  dct:description ${ttlString(d.description)} ;`,
-      `  dct:modified ${ttlString(d.updatedAt.toISOString())}^^xsd:dateTime ;`,
-      `  dct:publisher <${base}/#publisher> ;`,
-      `  dct:license <${licence}> ;`,
-      `  dct:accrualPeriodicity <${EU_FREQ}${FREQUENCIES[d.frequency as keyof typeof FREQUENCIES]?.eu ?? "IRREG"}> ;`,
-      ...d.keywords.map((k) => `  dcat:keyword ${ttlString(k)} ;`),
-      ...(d.contactEmail
-        ? [
-            `  dcat:contactPoint [ a vcard:Organization ; vcard:hasEmail <mailto:${d.contactEmail}> ] ;`,
-          ]
-        : []),
-      `  dcat:landingPage <${base}/data/${d.slug}> ${d.resources.length ? ";" : "."}`,
-    );
-    d.resources.forEach((r, i) => {
-      const end = i === d.resources.length - 1 ? "." : ";";
-      lines.push(
-        `  dcat:distribution [ a dcat:Distribution ; dct:title ${ttlString(r.name)} ; dcat:accessURL <${base}/data/${d.slug}> ;${
-          r.format === "LINK"
-            ? ""
-            : ` dcat:downloadURL <${resourceUrl(base, d, r)}> ; dcat:mediaType ${ttlString(r.published?.mediaType ?? "")} ;`
-        } dct:license <${licence}> ] ${end}`,
-      );
-    });
-    lines.push("");
+/** A Turtle string literal: escapes what the grammar requires (\, ", line breaks) and other controls. */
+export function ttlString(s: string): string {
+  return `"${s.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: controls are what is being escaped
+    /[\\"\u0000-\u001f\u007f]/g,
+    (c) =>
+      ({ "\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t" })[c] ??
+      `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`,
+  )}"`;
+}
+
+type JsonLdNode = { [key: string]: unknown };
+
+/** Writes the JSON-LD tree above (compact IRIs with these prefixes, nested nodes) as Turtle. */
+function toTurtle(root: JsonLdNode): string {
+  const iri = (id: string) => {
+    const m = /^(\w+):(.*)$/.exec(id);
+    if (m && m[1] in PREFIXES && !id.includes("//")) return id;
+    return `<${safeIri(id)}>`;
+  };
+  const pending: JsonLdNode[] = [];
+  const written = new Set<string>();
+  const term = (v: unknown, indent: string): string | undefined => {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === "string") return ttlString(v);
+    if (typeof v === "number" || typeof v === "boolean") return String(v);
+    const o = v as JsonLdNode;
+    if ("@value" in o) {
+      const lit = ttlString(String(o["@value"]));
+      if (o["@language"]) return `${lit}@${o["@language"]}`;
+      return o["@type"] ? `${lit}^^${iri(String(o["@type"]))}` : lit;
+    }
+    const keys = Object.keys(o).filter((k) => k !== "@id" && o[k] !== undefined);
+    if (typeof o["@id"] === "string") {
+      if (keys.length) pending.push(o);
+      return iri(o["@id"]);
+    }
+    return `[\n${body(o, `${indent}  `)}\n${indent}]`;
+  };
+  const body = (node: JsonLdNode, indent: string): string => {
+    const parts: string[] = [];
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "@id" || key === "@context" || value === undefined) continue;
+      const values = (Array.isArray(value) ? value : [value])
+        .map((v) => (key === "@type" ? iri(String(v)) : term(v, indent)))
+        .filter((v): v is string => v !== undefined);
+      if (values.length)
+        parts.push(`${indent}${key === "@type" ? "a" : iri(key)} ${values.join(", ")}`);
+    }
+    return parts.join(" ;\n");
+  };
+  const lines = Object.entries(PREFIXES).map(([p, ns]) => `@prefix ${p}: <${ns}> .`);
+  lines.push("");
+  pending.push(root);
+  while (pending.length) {
+    const node = pending.shift() as JsonLdNode;
+    const id = String(node["@id"]);
+    const text = `${iri(id)}\n${body(node, "  ")} .\n`;
+    // A node met twice (the publisher) is written once; its descriptions are identical.
+    if (written.has(text)) continue;
+    written.add(text);
+    lines.push(text);
   }
   return lines.join("\n");
 }
 
-/** schema.org Dataset for search engines (Google Dataset Search reads this from the page). */
+/** The same catalogue in Turtle: written from the same tree as the JSON-LD, so the graphs are equal. */
+export function dcatTurtle(base: string, datasets: Dataset[], council: string): string {
+  return toTurtle(catalogNode(base, datasets, council));
+}
+
+/**
+ * A description Google Dataset Search accepts (50 to 5,000 characters): a short one is completed with who
+ * publishes it, a long one cut at a word.
+ */
+function searchDescription(d: Dataset, council: string): string {
+  let text = d.description.trim() || d.title;
+  if (text.length < 50)
+    text = `${text}${/[.!?]$/.test(text) ? "" : "."} Open data published by ${council} under the ${LICENCES[d.licence as keyof typeof LICENCES]?.title ?? "Open Government Licence"}.`;
+  if (text.length < 50) text = `${text} Download it or query it through the CKAN API.`;
+  if (text.length > 5000) text = `${text.slice(0, 4999).replace(/\s+\S*$/, "")}…`;
+  return text;
+}
+
+/**
+ * schema.org Dataset for search engines (Google Dataset Search reads this from the page): name,
+ * description, url, licence, creator, a DataDownload (encodingFormat + contentUrl) per published file, and
+ * temporal and spatial coverage where known. The context is the schema.org IRI search engines recognise.
+ */
 export function schemaOrgDataset(base: string, d: Dataset, council: string) {
+  const publisherOrg = {
+    "@type": "GovernmentOrganization",
+    name: council,
+    url: `${base}/`,
+  };
+  const temporal =
+    d.temporalStart || d.temporalEnd
+      ? `${d.temporalStart ?? ".."}/${d.temporalEnd ?? ".."}`
+      : undefined;
+  const downloads = dataDownloads(base, d);
   return {
     "@context": "https://schema.org/",
     "@type": "Dataset",
+    "@id": `${base}/data/${d.slug}`,
     name: d.title,
-    description:
-      d.description.length >= 50 ? d.description : `${d.description} Published by ${council}.`,
+    description: searchDescription(d, council),
     url: `${base}/data/${d.slug}`,
     identifier: d.id,
-    keywords: [...d.keywords, ...d.themes],
+    keywords: [...new Set([...d.keywords, ...d.themes])],
     license: LICENCES[d.licence as keyof typeof LICENCES]?.url ?? d.licence,
     isAccessibleForFree: true,
+    inLanguage: "en-GB",
+    datePublished: (d.publishedAt ?? d.createdAt).toISOString(),
     dateModified: d.updatedAt.toISOString(),
-    temporalCoverage:
-      d.temporalStart && d.temporalEnd ? `${d.temporalStart}/${d.temporalEnd}` : undefined,
-    spatialCoverage: d.spatial ?? undefined,
-    creator: { "@type": "GovernmentOrganization", name: council },
-    distribution: d.resources
-      .filter((r) => r.format !== "LINK")
-      .map((r) => ({
-        "@type": "DataDownload",
-        name: r.name,
-        encodingFormat: r.published?.mediaType,
-        contentUrl: resourceUrl(base, d, r),
-      })),
+    temporalCoverage: temporal,
+    spatialCoverage: d.spatial ? { "@type": "Place", name: d.spatial } : undefined,
+    creator: d.serviceAreaName
+      ? {
+          "@type": "GovernmentOrganization",
+          name: `${council} – ${d.serviceAreaName}`,
+          parentOrganization: publisherOrg,
+        }
+      : publisherOrg,
+    publisher: publisherOrg,
+    includedInDataCatalog: {
+      "@type": "DataCatalog",
+      name: `${council} open data`,
+      url: `${base}/data`,
+    },
+    distribution: downloads.length ? downloads : undefined,
   };
+}
+
+function dataDownloads(base: string, d: Dataset) {
+  return d.resources
+    .filter((r) => r.format !== "LINK" && r.published)
+    .map((r) => ({
+      "@type": "DataDownload",
+      name: r.name,
+      encodingFormat: r.published?.mediaType,
+      contentUrl: resourceUrl(base, d, r),
+      ...(r.published?.bytes ? { contentSize: `${r.published.bytes} B` } : {}),
+      ...(r.published?.publishedAt ? { dateModified: r.published.publishedAt.toISOString() } : {}),
+    }));
 }
