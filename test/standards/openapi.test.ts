@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { dereference, validate } from "@readme/openapi-parser";
-import Ajv2020 from "ajv/dist/2020.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { createTestContext, createUser, type TestContext } from "../helpers/runtime.ts";
 import { publishCatalogue } from "./fixtures.ts";
