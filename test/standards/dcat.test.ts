@@ -213,3 +213,62 @@ describe("DCAT-AP catalogue", () => {
     assert.match(email.value, /^mailto:finance@/);
   });
 });
+
+/**
+ * schema.org Dataset JSON-LD on each public dataset page, checked against Google's Dataset structured-data
+ * rules and expanded by jsonld.js. Search engines know `https://schema.org/` without fetching it; offline the
+ * test gives jsonld.js the same mapping (every term in the schema.org vocabulary).
+ */
+const schemaOrgLoader = async (url: string) => {
+  if (url.replace(/\/$/, "") !== "https://schema.org")
+    throw new Error(`unexpected remote context: ${url}`);
+  return {
+    contextUrl: undefined,
+    documentUrl: url,
+    document: { "@context": { "@vocab": "https://schema.org/" } },
+  };
+};
+
+describe("schema.org Dataset on public pages (Google Dataset Search)", () => {
+  for (const slug of ["spend-2024-q1", "council-meetings"])
+    it(`${slug}: has Google's required and recommended properties and parses as JSON-LD`, async () => {
+      const page = await ctx.app.inject({ url: `/data/${slug}` });
+      assert.equal(page.statusCode, 200);
+      const script = /<script type="application\/ld\+json"[^>]*>([\s\S]*?)<\/script>/.exec(
+        page.body,
+      );
+      assert.ok(script, "a JSON-LD script");
+      const data = JSON.parse(script[1]);
+      assert.equal(data["@type"], "Dataset");
+      assert.ok(data.name);
+      assert.ok(
+        data.description.length >= 50 && data.description.length <= 5000,
+        `description is ${data.description.length} characters`,
+      );
+      assert.match(data.url, new RegExp(`/data/${slug}$`));
+      assert.match(data.license, /^https:\/\//);
+      assert.ok(data.creator?.name && data.creator["@type"]);
+      assert.ok(Array.isArray(data.keywords));
+      for (const d of data.distribution ?? []) {
+        assert.equal(d["@type"], "DataDownload");
+        assert.ok(d.encodingFormat, "encodingFormat");
+        assert.doesNotThrow(() => new URL(d.contentUrl));
+        const file = await ctx.app.inject({ url: new URL(d.contentUrl).pathname });
+        assert.equal(file.statusCode, 200, d.contentUrl);
+      }
+      if (slug === "spend-2024-q1") {
+        assert.equal(data.distribution.length, 1);
+        assert.equal(data.temporalCoverage, "2024-04-01/2024-06-30");
+        assert.equal(data.spatialCoverage.name, "Northmoor");
+      }
+      const quads = String(
+        await jsonld.toRDF(data, {
+          format: "application/n-quads",
+          safe: true,
+          documentLoader: schemaOrgLoader,
+        } as jsonld.Options.ToRdf),
+      );
+      assert.match(quads, /<https:\/\/schema\.org\/name>/);
+      assert.match(quads, /<https:\/\/schema\.org\/Dataset>/);
+    });
+});

@@ -16,9 +16,16 @@ export const FACETS = {
 } as const;
 export type FacetField = keyof typeof FACETS;
 
+type FilterField = FacetField | "tags" | "name";
+type DateField = "metadata_modified" | "metadata_created";
+
 export interface SearchParams {
   q?: string;
-  filters?: Partial<Record<FacetField | "tags" | "name", string[]>>;
+  filters?: Partial<Record<FilterField, string[]>>;
+  /** `-field:value` terms: datasets with any of these values are left out. */
+  excludes?: Partial<Record<FilterField, string[]>>;
+  /** `metadata_modified:[2024-01-01T00:00:00Z TO *]`, as CKAN's harvester asks for changes since. */
+  ranges?: { field: DateField; from?: string; to?: string }[];
   sort?: string;
   rows?: number;
   start?: number;
@@ -70,23 +77,67 @@ function displayName(field: string, value: string, datasets: Dataset[]): string 
   return value;
 }
 
+const FILTER_FIELDS = [
+  "groups",
+  "organization",
+  "res_format",
+  "license_id",
+  "frequency",
+  "tags",
+  "name",
+];
+
+/**
+ * Reads the Solr terms CKAN clients send in `fq` (and in `q`): `organization:housing res_format:"CSV"
+ * +tags:spend`, exclusions `-organization:x`, `a OR b` between values of one field, and date ranges
+ * `metadata_modified:[2024-01-01T00:00:00Z TO *]`. Unknown fields are ignored. `rest` is what is left of
+ * the text once the fielded terms are taken out (free text, for `q`).
+ */
+export function parseSolrQuery(text: string | undefined): {
+  filters: NonNullable<SearchParams["filters"]>;
+  excludes: NonNullable<SearchParams["excludes"]>;
+  ranges: NonNullable<SearchParams["ranges"]>;
+  rest: string;
+} {
+  const filters: NonNullable<SearchParams["filters"]> = {};
+  const excludes: NonNullable<SearchParams["excludes"]> = {};
+  const ranges: NonNullable<SearchParams["ranges"]> = [];
+  if (!text) return { filters, excludes, ranges, rest: "" };
+  const rest = text.replace(
+    /([+-]?)(\w+):(?:\[\s*(\S+)\s+TO\s+(\S+?)\s*\]|"([^"]*)"|([^\s()]+))/g,
+    (
+      whole,
+      sign: string,
+      name: string,
+      from?: string,
+      to?: string,
+      quoted?: string,
+      bare?: string,
+    ) => {
+      if (from !== undefined && to !== undefined) {
+        if (name === "metadata_modified" || name === "metadata_created")
+          ranges.push({
+            field: name,
+            from: from === "*" ? undefined : from,
+            to: to === "*" || to === "NOW" ? undefined : to,
+          });
+        return " ";
+      }
+      const field =
+        name === "extras_frequency" ? "frequency" : name === "license" ? "license_id" : name;
+      if (!FILTER_FIELDS.includes(field)) return name === "text" ? ` ${quoted ?? bare} ` : whole;
+      const key = field as FilterField;
+      const target = sign === "-" ? excludes : filters;
+      target[key] = [...(target[key] ?? []), quoted ?? bare ?? ""];
+      return " ";
+    },
+  );
+  return { filters, excludes, ranges, rest: rest.replace(/\b(AND|OR)\b/g, " ").trim() };
+}
+
 /** Parses `organization:housing res_format:"CSV" +tags:spend` into filters; unknown fields are ignored. */
 export function parseFq(fq: string | undefined): SearchParams["filters"] {
-  const filters: NonNullable<SearchParams["filters"]> = {};
-  if (!fq) return filters;
-  for (const m of fq.matchAll(/\+?(\w+):(?:"([^"]*)"|(\S+))/g)) {
-    const field =
-      m[1] === "extras_frequency" ? "frequency" : m[1] === "license" ? "license_id" : m[1];
-    if (
-      !["groups", "organization", "res_format", "license_id", "frequency", "tags", "name"].includes(
-        field,
-      )
-    )
-      continue;
-    const key = field as FacetField;
-    filters[key] = [...(filters[key] ?? []), m[2] ?? m[3]];
-  }
-  return filters;
+  return parseSolrQuery(fq).filters;
 }
 
 function haystack(d: Dataset): string {
@@ -129,6 +180,21 @@ export function searchCatalogue(datasets: Dataset[], params: SearchParams): Sear
       }
     }
     if (!ok) continue;
+    for (const [field, unwanted] of Object.entries(params.excludes ?? {})) {
+      const have = values(d, field);
+      if (unwanted?.some((w) => have.includes(w))) {
+        ok = false;
+        break;
+      }
+    }
+    if (!ok) continue;
+    for (const range of params.ranges ?? []) {
+      const t = (range.field === "metadata_created" ? d.createdAt : d.updatedAt).getTime();
+      const from = Date.parse(range.from ?? "");
+      const to = Date.parse(range.to ?? "");
+      if ((Number.isFinite(from) && t < from) || (Number.isFinite(to) && t > to)) ok = false;
+    }
+    if (!ok) continue;
     const title = d.title.toLowerCase();
     scored.push({ d, score: words.reduce((s, w) => s + (title.includes(w) ? 3 : 1), 0) });
   }
@@ -144,6 +210,7 @@ export function searchCatalogue(datasets: Dataset[], params: SearchParams): Sear
     metadata_created: (a, b) => sign * (a.d.createdAt.getTime() - b.d.createdAt.getTime()),
     title_string: (a, b) => sign * a.d.title.localeCompare(b.d.title),
     name: (a, b) => sign * a.d.slug.localeCompare(b.d.slug),
+    id: (a, b) => sign * (a.d.id < b.d.id ? -1 : a.d.id > b.d.id ? 1 : 0),
   };
   scored.sort(compare[key] ?? compare.score);
   const facetFields = params.facetFields ?? Object.keys(FACETS);

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { publicAccess } from "../../platform/auth/policy.ts";
 import type { Services } from "../../platform/services.ts";
-import { parseFq, searchCatalogue } from "./catalogue-search.ts";
+import { parseSolrQuery, searchCatalogue } from "./catalogue-search.ts";
 import { DatastoreError, MAX_ROWS } from "./datastore.ts";
 import { baseUrl, publicRateLimit, sendCached } from "./http-cache.ts";
 import type { Dataset, Resource } from "./opendata-service.ts";
@@ -127,14 +127,25 @@ export async function ckanRoutes(app: FastifyInstance, services: Services) {
         (str(p, "facet.field") ? [str(p, "facet.field") as string] : undefined);
       const rows = int(p, "rows", 10, 1000);
       const start = int(p, "start", 0);
+      // Fielded terms may come in q as well as fq (`q=tags:spend`), as Solr allows.
+      const fq = parseSolrQuery(str(p, "fq"));
+      const q = parseSolrQuery(str(p, "q"));
+      const merge = <T extends Record<string, string[] | undefined>>(a: T, b: T): T => {
+        const out = { ...a } as Record<string, string[] | undefined>;
+        for (const [k, v] of Object.entries(b)) out[k] = [...(out[k] ?? []), ...(v ?? [])];
+        return out as T;
+      };
+      const facetLimit = str(p, "facet.limit") === "-1" ? 1000 : int(p, "facet.limit", 50, 1000);
       const result = searchCatalogue(await opendata.publishedCatalogue(), {
-        q: str(p, "q"),
-        filters: parseFq(str(p, "fq")),
+        q: q.rest,
+        filters: merge(fq.filters, q.filters),
+        excludes: merge(fq.excludes, q.excludes),
+        ranges: [...fq.ranges, ...q.ranges],
         sort: str(p, "sort"),
         rows,
         start,
         facetFields: bool(p, "facet", true) ? (facetFields ?? []) : [],
-        facetLimit: int(p, "facet.limit", 50, 1000),
+        facetLimit,
       });
       return {
         count: result.count,
@@ -176,6 +187,11 @@ export async function ckanRoutes(app: FastifyInstance, services: Services) {
         ),
         display_name: org.name,
         package_count: datasets.length,
+        num_followers: 0,
+        extras: [],
+        tags: [],
+        groups: [],
+        users: [],
         ...(bool(p, "include_datasets", false)
           ? { packages: datasets.map((d) => ckanPackage(base, d, council)) }
           : {}),
@@ -224,11 +240,16 @@ export async function ckanRoutes(app: FastifyInstance, services: Services) {
           : format === "csv" || format === "tsv"
             ? toCsv(names, result.records, format === "csv" ? "," : "\t")
             : result.records;
+      // CKAN's _links keep the query (filters, q, sort, fields, limit) and move the offset, so a client
+      // that follows `next` reads the next page of the same answer.
       const link = (o: number) => {
-        const q = new URLSearchParams({
-          resource_id: resource.id,
-          ...(o ? { offset: String(o) } : {}),
-        });
+        const q = new URLSearchParams();
+        for (const [k, v] of Object.entries(p)) {
+          if (k === "offset" || k === "id" || v === undefined || v === null) continue;
+          q.set(k, typeof v === "string" ? v : JSON.stringify(v));
+        }
+        q.set("resource_id", resource.id);
+        if (o) q.set("offset", String(o));
         return `/api/3/action/datastore_search?${q}`;
       };
       return {
@@ -238,7 +259,10 @@ export async function ckanRoutes(app: FastifyInstance, services: Services) {
         records_format: format,
         records,
         limit,
-        ...(offset ? { offset } : {}),
+        ...(p.offset !== undefined ? { offset } : {}),
+        ...(filters ? { filters } : {}),
+        ...(p.q !== undefined ? { q: qJson ?? str(p, "q") } : {}),
+        ...(p.sort !== undefined ? { sort: str(p, "sort") } : {}),
         _links: { start: link(0), next: link(offset + limit) },
         ...(result.total !== undefined ? { total: result.total, total_was_estimated: false } : {}),
       };

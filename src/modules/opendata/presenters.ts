@@ -29,6 +29,7 @@ export function ckanOrganization(
     is_organization: true,
     approval_status: "approved",
     state: "active",
+    image_display_url: "",
   };
 }
 
@@ -42,7 +43,11 @@ export function ckanResource(base: string, d: Dataset, r: Resource) {
     format: r.format === "LINK" ? "HTML" : r.format,
     url: resourceUrl(base, d, r),
     url_type: r.format === "LINK" ? null : "upload",
+    resource_type: null,
     mimetype: v?.mediaType ?? null,
+    mimetype_inner: null,
+    cache_url: null,
+    cache_last_updated: null,
     size: v?.bytes ?? null,
     hash: v?.sha256 ? `sha256:${v.sha256}` : "",
     created: r.createdAt.toISOString(),
@@ -57,6 +62,9 @@ export function ckanResource(base: string, d: Dataset, r: Resource) {
   };
 }
 
+/** Licences that meet the Open Definition (CKAN's `isopen`). */
+const OPEN_LICENCES = new Set(["OGL-UK-3.0", "CC-BY-4.0", "CC0-1.0"]);
+
 export function ckanPackage(base: string, d: Dataset, council: string) {
   const licence = LICENCES[d.licence as keyof typeof LICENCES];
   return {
@@ -70,6 +78,8 @@ export function ckanPackage(base: string, d: Dataset, council: string) {
     license_id: d.licence,
     license_title: licence?.title ?? d.licence,
     license_url: licence?.url ?? null,
+    isopen: OPEN_LICENCES.has(d.licence),
+    creator_user_id: null,
     metadata_created: d.createdAt.toISOString(),
     metadata_modified: d.updatedAt.toISOString(),
     maintainer: d.contactName,
@@ -82,8 +92,22 @@ export function ckanPackage(base: string, d: Dataset, council: string) {
     organization: ckanOrganization(d, council),
     num_resources: d.resources.length,
     num_tags: d.keywords.length,
-    tags: d.keywords.map((k) => ({ name: k, display_name: k, state: "active" })),
-    groups: d.themes.map((t) => ({ name: slugify(t), title: t, display_name: t })),
+    tags: d.keywords.map((k) => ({
+      name: k,
+      display_name: k,
+      state: "active",
+      vocabulary_id: null,
+    })),
+    groups: d.themes.map((t) => ({
+      id: slugify(t),
+      name: slugify(t),
+      title: t,
+      display_name: t,
+      description: "",
+      image_display_url: "",
+    })),
+    relationships_as_object: [],
+    relationships_as_subject: [],
     extras: [
       { key: "frequency", value: d.frequency },
       { key: "temporal_start", value: d.temporalStart ?? "" },
