@@ -11,6 +11,7 @@ import type { MailService } from "../../platform/mail/mail-service.ts";
 import type { OrganisationService } from "../organisation/organisation-service.ts";
 import { type CheckReport, checkTable, type Finding, openDuck, screenText } from "./checker.ts";
 import { Datastore } from "./datastore.ts";
+import { jsonToTable } from "./json-table.ts";
 import { SCREEN_RULES } from "./screen.ts";
 import { ident, literal, type TableSchema, valueSql } from "./table-schema.ts";
 import {
@@ -128,6 +129,8 @@ export interface Redaction {
 export const REDACTED = "Redacted personal data";
 /** Files up to this size are checked while the officer waits; larger ones by a job with progress. */
 export const INLINE_CHECK_BYTES = 5 * 1024 * 1024;
+/** JSON larger than this is screened as a document rather than parsed into a table in memory. */
+const MAX_JSON_TABLE_BYTES = 200 * 1024 * 1024;
 
 export function slugify(text: string): string {
   return text
@@ -566,7 +569,7 @@ export class OpenDataService {
 
   /** The CSV the checks read: the upload itself, or the first visible sheet of a workbook. */
   tablePath(v: Pick<Version, "resourceId" | "id" | "fileName">): string {
-    return formatFromFileName(v.fileName) === "XLSX"
+    return formatFromFileName(v.fileName) !== "CSV"
       ? join(this.versionDir(v.resourceId, v.id), "table.csv")
       : this.originalPath(v);
   }
@@ -762,7 +765,22 @@ export class OpenDataService {
     readFrom?: string,
   ): Promise<CheckReport> {
     const original = this.originalPath(version);
-    if (TABULAR.includes(format)) {
+    // JSON records and GeoJSON features are checked and queried as the table they are.
+    let jsonTable = false;
+    if ((format === "JSON" || format === "GeoJSON") && version.bytes <= MAX_JSON_TABLE_BYTES) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(await readFile(original, "utf8"));
+      } catch {
+        parsed = undefined;
+      }
+      const table = parsed === undefined ? undefined : jsonToTable(parsed);
+      if (table && "csv" in table) {
+        await writeFile(this.tablePath(version), table.csv);
+        jsonTable = true;
+      }
+    }
+    if (TABULAR.includes(format) || jsonTable) {
       let extra: Finding[] = [];
       if (format === "XLSX") {
         const { csv, findings } = await inspectXlsx(await readFile(original));
