@@ -30,6 +30,29 @@ const invalid = (field: string, message: string) =>
 
 type Params = Record<string, unknown>;
 
+/** What `help_show` says of each action (CKAN returns the action's docstring). */
+const ACTION_HELP: Record<string, string> = {
+  status_show: "Return a dictionary with information about the site's configuration.",
+  help_show:
+    "Return the help string for a particular API action.\n\n:param name: Action name (e.g. 'package_create')",
+  license_list: "Return the list of licenses available for datasets on the site.",
+  package_list:
+    "Return a list of the names of the site's datasets (packages).\n\n:param limit: if given, the list of datasets will be broken into pages of at most limit datasets per page\n:param offset: when limit is given, the offset to start returning packages from",
+  package_show:
+    "Return the metadata of a dataset (package) and its resources.\n\n:param id: the id or name of the dataset",
+  package_search:
+    "Searches for packages satisfying a given search criteria.\n\n:param q: the solr query\n:param fq: any filter queries to apply\n:param sort: sorting of the search results, e.g. 'metadata_modified desc'\n:param rows: the maximum number of matching rows (datasets) to return (up to 1000)\n:param start: the offset in the complete result for where the set of returned datasets should begin\n:param facet.field: the fields to facet upon, as a JSON list",
+  organization_list:
+    "Return a list of the names of the site's organizations.\n\n:param all_fields: return group dictionaries instead of just names",
+  organization_show:
+    "Return the details of an organization.\n\n:param id: the id or name of the organization",
+  resource_show: "Return the metadata of a resource.\n\n:param id: the id of the resource",
+  datastore_search:
+    'Search a DataStore resource.\n\n:param resource_id: id of the resource to be searched against\n:param filters: matching conditions to select, e.g {"key1": "a", "key2": "b"}\n:param q: full text query\n:param fields: fields to return\n:param sort: comma separated field names with ordering, e.g. "fieldname1, fieldname2 desc"\n:param limit: maximum number of rows to return\n:param offset: offset this number of rows\n:param include_total: True to return total matching record count',
+  datastore_search_sql:
+    "Execute SQL queries on the DataStore (read-only, published resources only; each resource is a table named by its id).\n\n:param sql: a single SQL select statement",
+};
+
 function str(p: Params, key: string): string | undefined {
   const v = p[key];
   if (v === undefined || v === null || v === "") return undefined;
@@ -95,6 +118,13 @@ export async function ckanRoutes(app: FastifyInstance, services: Services) {
         error_emails_to: null,
         extensions: ["datastore", "dcat", "steward"],
       };
+    },
+    async help_show(p) {
+      const name = str(p, "name");
+      if (!name) throw invalid("name", "Missing value");
+      const doc = ACTION_HELP[name];
+      if (!doc) throw notFound(`action ${name}`);
+      return doc;
     },
     async license_list() {
       return Object.entries(LICENCES).map(([id, l]) => ({

@@ -25,6 +25,15 @@ describe("CKAN API errors outside the actions", () => {
     assert.match(body.help, /\/api\/3\/action\/help_show\?name=package_search$/);
   });
 
+  it("explains each action through help_show, where every answer's help link points", async () => {
+    const res = await ctx.app.inject({ url: "/api/3/action/help_show?name=datastore_search" });
+    assert.equal(res.statusCode, 200);
+    assert.match(res.json().result, /:param resource_id:/);
+    const unknown = await ctx.app.inject({ url: "/api/3/action/help_show?name=nope" });
+    assert.equal(unknown.statusCode, 404);
+    assert.equal(unknown.json().error.__type, "Not Found Error");
+  });
+
   it("answers the rate limit with 429 in CKAN's envelope and says when to retry", async () => {
     const remoteAddress = "203.0.113.7";
     for (let i = 0; i < publicRateLimit.max; i++) {
