@@ -10,7 +10,7 @@ export function resourceUrl(base: string, d: Dataset, r: Resource): string {
 }
 
 export function isQueryable(r: Resource): boolean {
-  if (!r.published || r.published.state !== "checked") return false;
+  if (r.published?.state !== "checked") return false;
   // JSON and GeoJSON files of records are queryable when the check read them as a table.
   return TABULAR.includes(r.format) || r.published.report?.kind === "tabular";
 }

@@ -66,7 +66,7 @@ export const ROLE_MAILBOXES = [
 ];
 
 const EMAIL = String.raw`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`;
-const ROLE_EMAIL = String.raw`^(${ROLE_MAILBOXES.map((m) => m.replace(".", "\\.")).join("|")})@`;
+const ROLE_EMAIL = `^(${ROLE_MAILBOXES.map((m) => m.replace(".", "\\.")).join("|")})@`;
 const MOBILE = String.raw`(^|[^\d])(\+44\s?7\d{3}|\(?07\d{3}\)?)\s?\d{3}\s?\d{3}([^\d]|$)`;
 const LANDLINE = String.raw`(^|[^\d])(\+44\s?[12]\d{2,4}|\(?0[12]\d{2,4}\)?)[\s-]\d{3,4}[\s-]?\d{3,4}([^\d]|$)`;
 const NI = String.raw`(^|[^A-Z0-9])(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]([^A-Z0-9]|$)`;
