@@ -190,6 +190,14 @@ describe("the flow map knows which flows an agreement or contract covers", () =>
     assert.match(after.body, /Agreement or contract linked/);
     assert.match(after.body, /Written on the flow: Contract C-2291/);
     assert.match(after.body, /data-qa="linked-agreements"/);
+    // The processor's page lists the flow its contract now covers.
+    const processorPage = await client.get(`/obligations/processors/${contract}`);
+    assert.equal(processorPage.statusCode, 200);
+    const coveredByContract = processorPage.body.slice(
+      processorPage.body.indexOf('data-qa="covered-flows"'),
+    );
+    assert.ok(processorPage.body.includes('data-qa="covered-flows"'));
+    assert.match(coveredByContract, new RegExp(`href="/flows/${payroll.id}"`));
 
     // An agreement in force linked to a flow covers it, though the flow names another partner.
     await client.post(`/flows/${lapsed.id}/agreements`, { register: `agreement:${policeDsa}` });

@@ -158,6 +158,23 @@ export async function processorsRoutes(app: FastifyInstance, services: Services)
     if (!p) throw new HttpError(404, "That supplier is not in the register.");
     return p;
   }
+  /**
+   * The asset register's data flows the contract covers today (through services.flows), and those
+   * linked to it that it does not cover (it has ended, or they need no contract).
+   */
+  async function flowsOf(p: Processor) {
+    const candidates = await services.flows.forAgreement({
+      flowIds: p.flowIds,
+      partnerNames: [p.name],
+    });
+    const covers = (f: (typeof candidates)[number]) =>
+      !!f.coverage?.covering.some((c) => c.kind === "contract" && c.id === p.id);
+    return {
+      coveredFlows: candidates.filter(covers),
+      linkedNotCovered: candidates.filter((f) => !covers(f) && p.flowIds.includes(f.id)),
+    };
+  }
+
   const detailPage = async (
     request: FastifyRequest,
     p: Processor,
@@ -167,6 +184,7 @@ export async function processorsRoutes(app: FastifyInstance, services: Services)
     return {
       pageTitle: p.name,
       p,
+      ...(await flowsOf(p)),
       assets: await services.assets.getMany(p.assetIds),
       termLabels: ART28_TERMS,
       canManage: canManage(request),
