@@ -67,6 +67,14 @@ describe("disclosure-log search at scale", () => {
     assert.equal(first.totalIsCapped, true);
     assert.equal(first.hasMore, true);
     assert.equal(first.results[0].reference, "FOI-T-010349");
+    // The last page of the ranked window still leads on to the pages by date.
+    const lastRanked = await disclosure.search({
+      q: "parking penalty",
+      pageSize: 20,
+      page: RANKED_WINDOW / 20,
+    });
+    assert.equal(lastRanked.results.length, 20);
+    assert.equal(lastRanked.hasMore, true);
     const beyond = await disclosure.search({
       q: "parking penalty",
       pageSize: 10,

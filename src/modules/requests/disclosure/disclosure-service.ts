@@ -140,6 +140,7 @@ export class DisclosureService {
       SELECT id FROM matches LIMIT ${COUNT_CAP + 1}`.execute(this.db);
     const total = found.length;
     let rows: (DisclosureRow & { rank: number })[];
+    let hasMore: boolean | undefined;
     if (total <= COUNT_CAP) {
       // Few enough to rank them all: fetched by id, whatever the planner thinks of the words.
       if (total === 0) return { results: [], total: 0, totalIsCapped: false, hasMore: false };
@@ -164,6 +165,8 @@ export class DisclosureService {
             a.id.localeCompare(b.id),
         )
         .slice(offset, offset + pageSize + 1);
+      // More than COUNT_CAP matches, and this page ends within the ranked window: later pages go on by date.
+      hasMore = true;
     } else {
       rows = await this.newestMatches(filtered, query, offset, pageSize + 1);
     }
@@ -184,7 +187,7 @@ export class DisclosureService {
       })),
       total,
       totalIsCapped: total > COUNT_CAP,
-      hasMore: rows.length > pageSize,
+      hasMore: hasMore ?? rows.length > pageSize,
     };
   }
 
