@@ -104,10 +104,11 @@ function councilCalendar(options: DeadlineArgs): { calendar: Calendar; file: str
     if (options.calendarFile) throw new UsageError(`no calendar file at ${file}`);
     return undefined;
   }
-  let adjustments: CalendarAdjustments;
   try {
     const parsed = JSON.parse(readFileSync(file, "utf8")) as CalendarAdjustments;
-    adjustments = { added: parsed.added ?? [], removed: parsed.removed ?? [] };
+    const adjustments = { added: parsed.added ?? [], removed: parsed.removed ?? [] };
+    // No changes: the shipped calendar, and nothing to say about it.
+    if (adjustments.added.length + adjustments.removed.length === 0) return undefined;
     return { calendar: createCalendar(adjustments), file };
   } catch (error) {
     throw new UsageError(`cannot read the calendar file ${file}: ${(error as Error).message}`);
