@@ -103,6 +103,13 @@ describe("disclosure-log search at scale", () => {
     assert.equal(last.hasMore, false);
   });
 
+  it("browses pages deeper than the walk over recent answers", async () => {
+    // Page 103 of 100 starts at entry number 10,201, newest first: entry 10,349 - 10,200 = 149.
+    const deep = await ctx.services.requests.disclosure.search({ pageSize: 100, page: 103 });
+    assert.equal(deep.results[0].reference, "FOI-T-000149");
+    assert.equal(deep.results.length, 100);
+  });
+
   it("browses by date when there are no words", async () => {
     const found = await ctx.services.requests.disclosure.search({
       service: "Service 1",

@@ -34,6 +34,12 @@ export interface DisclosureSearch {
   pageSize?: number;
 }
 
+/** The start of the answer, shown under each hit. */
+const snippetColumn = () => sql<string>`left(response_text, 240)`.as("snippet");
+/** Relevance to the words (0 when browsing without words). */
+const rankColumn = (query: RawBuilder<unknown> | undefined) =>
+  (query ? sql<number>`ts_rank(search, ${query})` : sql<number>`0`).as("rank");
+
 type DisclosureRow = Pick<Selectable<Database["disclosure_log"]>, (typeof HIT_COLUMNS)[number]> & {
   snippet: string;
 };
@@ -129,8 +135,8 @@ export class DisclosureService {
     const query = text ? sql`websearch_to_tsquery('english', ${text})` : undefined;
     const filtered = this.filtered(filter);
     const matching = query ? filtered.where(sql<boolean>`search @@ ${query}`) : filtered;
-    const snippet = sql<string>`left(response_text, 240)`.as("snippet");
-    const rank = (query ? sql<number>`ts_rank(search, ${query})` : sql<number>`0`).as("rank");
+    const snippet = snippetColumn();
+    const rank = rankColumn(query);
 
     // Up to COUNT_CAP + 1 matches, straight from the GIN index over text and filters. MATERIALIZED
     // makes PostgreSQL plan the match for every row (the index) while the LIMIT still stops it early;
@@ -217,8 +223,8 @@ export class DisclosureService {
     offset: number,
     limit: number,
   ): Promise<(DisclosureRow & { rank: number })[]> {
-    const snippet = sql<string>`left(response_text, 240)`.as("snippet");
-    const rank = (query ? sql<number>`ts_rank(search, ${query})` : sql<number>`0`).as("rank");
+    const snippet = snippetColumn();
+    const rank = rankColumn(query);
     const recent = filtered
       .select([...HIT_COLUMNS, "search", "response_text"])
       .orderBy("published_on", "desc")
@@ -238,7 +244,8 @@ export class DisclosureService {
         .compile();
       return (await trx.executeQuery(compiled)).rows;
     });
-    if (walked.length === limit || !query) return walked;
+    if (walked.length === limit) return walked;
+    // Beyond the walk (matches rare among recent answers, or a page deeper than WALK_BUDGET).
     const all = query ? filtered.where(sql<boolean>`search @@ ${query}`) : filtered;
     const { rows } = await sql<DisclosureRow & { rank: number }>`
       WITH matches AS MATERIALIZED (${all.select([...HIT_COLUMNS, snippet, rank])})
