@@ -271,7 +271,7 @@ async function checkThoroughly(
   if (report.valid && options.parquetPath) {
     await progress(75, "Making the data queryable");
     await conn.run(
-      `COPY (${typedSelect("raw", columns, present, schema, { check: false, rowId: "rowid + 1" })} ORDER BY _id) TO ${literal(options.parquetPath)} (${PARQUET_OPTIONS})`,
+      `COPY (${typedSelect("raw", columns, present, schema, { check: false })}) TO ${literal(options.parquetPath)} (${PARQUET_OPTIONS})`,
     );
   }
   report.summary = describe(report);

@@ -1,13 +1,16 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { openDuck } from "./checker.ts";
 import { Datastore, type DatastoreQuery } from "./datastore.ts";
+import { PARQUET_OPTIONS } from "./typed-copy.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "steward-datastore-"));
 const parquet = join(dir, "data.parquet");
+/** The same table as written today: no stored `_id`, rows numbered by their place in the file when read. */
+const numberedWhenRead = join(dir, "numbered", "data.parquet");
 // A small table and thresholds to match: buckets for a payee column with 2,000 names spread through it.
 const bucketed = new Datastore({
   threads: 1,
@@ -26,6 +29,10 @@ before(async () => {
       (['Housing', 'Highways'])[1 + i % 2] AS Unit, DATE '2024-04-01' + CAST(i % 90 AS INTEGER) AS PaymentDate,
       (i % 977) * 1.5 AS Amount
     FROM range(20000) t(i)) TO '${parquet}' (FORMAT parquet, ROW_GROUP_SIZE 4096)`);
+  mkdirSync(join(dir, "numbered"));
+  await conn.run(
+    `COPY (SELECT * EXCLUDE (_id) FROM '${parquet}' ORDER BY _id) TO '${numberedWhenRead}' (${PARQUET_OPTIONS.replace(/ROW_GROUP_SIZE \d+/, "ROW_GROUP_SIZE 4096")})`,
+  );
   conn.closeSync();
   instance.closeSync();
 });
@@ -80,5 +87,50 @@ describe("datastore_search with a filter on a text column", () => {
     assert.ok(readdirSync(join(dir, payee)).length > 1, "several buckets");
     assert.ok(!existsSync(join(dir, `data.parquet.by-${Buffer.from("Unit").toString("hex")}`)));
     assert.ok(names.includes(`data.parquet.by-${Buffer.from("Unit").toString("hex")}.json`));
+  });
+});
+
+describe("a table file whose rows are numbered when read", () => {
+  const queries: [string, DatastoreQuery][] = [
+    ["the first page", {}],
+    ["a page deep in", { offset: 12_345, limit: 7 }],
+    ["sorted by _id backwards", { sort: "_id desc", limit: 3 }],
+    ["a filter on _id", { filters: { _id: [5, 19_999] } }],
+    ["a bucketed filter", { filters: { BeneficiaryName: ["Payee 42", "Payee 7"] }, limit: 50 }],
+    ["a filter on a date and fields", { filters: { PaymentDate: "2024-04-03" }, fields: ["_id"] }],
+    ["text search", { q: "payee 1999", limit: 5 }],
+  ];
+
+  it("answers exactly as a file that stores _id, fields first to last", async () => {
+    for (const [name, query] of queries) {
+      const stored = await bucketed.search(parquet, query);
+      const numbered = await bucketed.search(numberedWhenRead, query);
+      assert.deepEqual(numbered.records, stored.records, name);
+      assert.equal(numbered.total, stored.total, name);
+      assert.deepEqual(numbered.fields, stored.fields, name);
+    }
+    const first = await bucketed.search(numberedWhenRead, { limit: 2 });
+    assert.deepEqual(
+      first.records.map((r) => r._id),
+      [1, 2],
+    );
+    assert.equal(first.fields[0].id, "_id");
+    assert.equal(first.fields[0].type, "int");
+  });
+
+  it("exports and answers SQL the same way", async () => {
+    const a = await bucketed.export(parquet, join(dir, "stored.csv"), "csv");
+    const b = await bucketed.export(numberedWhenRead, join(dir, "numbered.csv"), "csv");
+    const csv = readFileSync(b, "utf8");
+    assert.equal(csv, readFileSync(a, "utf8"));
+    assert.match(csv.split("\n")[0], /^BeneficiaryName,/, "no _id in a download");
+    const sql = await bucketed.sql(
+      `SELECT _id, Amount FROM "res" WHERE _id IN (1, 20000) ORDER BY _id`,
+      new Map([["res", numberedWhenRead]]),
+    );
+    assert.deepEqual(
+      sql.records.map((r) => r._id),
+      [1, 20000],
+    );
   });
 });

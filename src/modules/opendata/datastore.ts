@@ -1,6 +1,7 @@
 import type { DuckDBInstance } from "@duckdb/node-api";
 import { type Conn, openDuck, queryRows } from "./duck.ts";
 import { type BucketOptions, FilterBuckets } from "./filter-buckets.ts";
+import { describeTableFile, type TableFile, tableSql, withoutIdsSql } from "./table-file.ts";
 import { ident, literal } from "./table-schema.ts";
 
 /**
@@ -62,10 +63,16 @@ export function plain(value: unknown): unknown {
   return value;
 }
 
+/** What the datastore keeps of a table file between requests: how to read it, its fields and rows. */
+interface TableInfo {
+  file: TableFile;
+  fields: DatastoreField[];
+  rows: number;
+}
+
 export class Datastore {
   private instance: Promise<DuckDBInstance> | undefined;
-  private readonly schemas = new Map<string, DatastoreField[]>();
-  private readonly rowCounts = new Map<string, number>();
+  private readonly tables = new Map<string, Promise<TableInfo>>();
   private readonly buckets: FilterBuckets;
 
   constructor(
@@ -95,37 +102,38 @@ export class Datastore {
     }
   }
 
-  async fields(parquetPath: string): Promise<DatastoreField[]> {
-    const cached = this.schemas.get(parquetPath);
-    if (cached) return cached;
-    const fields = await this.withConn(async (conn) =>
-      (await queryRows(conn, `DESCRIBE SELECT * FROM read_parquet(${literal(parquetPath)})`)).map(
-        (r) => ({
-          id: String(r.column_name),
-          type: ckanType(String(r.column_type)),
-        }),
-      ),
-    );
-    this.schemas.set(parquetPath, fields);
-    return fields;
+  /** A table file's layout, fields (`_id` first) and row count, read once (a version's file never changes). */
+  private table(parquetPath: string): Promise<TableInfo> {
+    let info = this.tables.get(parquetPath);
+    if (!info) {
+      info = this.withConn(async (conn) => {
+        const file = await describeTableFile(conn, parquetPath);
+        const fields = (await queryRows(conn, `DESCRIBE SELECT * FROM ${tableSql(file)}`)).map(
+          (r) => ({
+            id: String(r.column_name),
+            type: ckanType(String(r.column_type)),
+            duckType: String(r.column_type),
+          }),
+        );
+        const [row] = await queryRows(
+          conn,
+          `SELECT sum(num_rows) AS n FROM parquet_file_metadata(${literal(parquetPath)})`,
+        );
+        return { file, fields, rows: Number(row?.n ?? 0) };
+      });
+      info.catch(() => this.tables.delete(parquetPath));
+      this.tables.set(parquetPath, info);
+    }
+    return info;
   }
 
-  private async rows(parquetPath: string): Promise<number> {
-    const cached = this.rowCounts.get(parquetPath);
-    if (cached !== undefined) return cached;
-    const [row] = await this.withConn((conn) =>
-      queryRows(
-        conn,
-        `SELECT sum(num_rows) AS n FROM parquet_file_metadata(${literal(parquetPath)})`,
-      ),
-    );
-    const rows = Number(row?.n ?? 0);
-    this.rowCounts.set(parquetPath, rows);
-    return rows;
+  async fields(parquetPath: string): Promise<DatastoreField[]> {
+    return (await this.table(parquetPath)).fields.map(({ id, type }) => ({ id, type }));
   }
 
   async search(parquetPath: string, query: DatastoreQuery): Promise<DatastoreResult> {
-    const fields = await this.fields(parquetPath);
+    const table = await this.table(parquetPath);
+    const fields = table.fields;
     const byId = new Map(fields.map((f) => [f.id, f]));
     const known = (name: string, param: string) => {
       if (!byId.has(name)) throw new DatastoreError(`field "${name}" not in table`, param);
@@ -175,11 +183,12 @@ export class Datastore {
         parquetPath,
         bucketed.column,
         bucketed.values,
-        await this.rows(parquetPath),
+        tableSql(table.file),
+        table.rows,
       ));
-    const source = bucket || `read_parquet(${literal(parquetPath)})`;
+    const source = bucket || tableSql(table.file);
     const filter = where.length ? ` WHERE ${where.join(" AND ")}` : "";
-    // Without a sort, file order (the Parquet file is written in _id order; insertion order is preserved).
+    // Without a sort, file order (`_id` is the row's place in the file; insertion order is preserved).
     // A bucket is not in _id order, so it is sorted (few rows match a value of a column worth bucketing).
     const defaultOrder = !bucket ? "" : query.distinct ? " ORDER BY ALL" : " ORDER BY _id";
     const select = `SELECT ${query.distinct ? "DISTINCT " : ""}${selected.join(", ")} FROM ${source}${filter}${
@@ -190,28 +199,27 @@ export class Datastore {
         Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)])),
       );
       let total: number | undefined;
-      if (query.includeTotal !== false) {
-        const countSql =
-          !filter && !query.distinct
-            ? `SELECT sum(num_rows) AS n FROM parquet_file_metadata(${literal(parquetPath)})`
-            : query.distinct
-              ? `SELECT count(*) AS n FROM (SELECT DISTINCT ${selected.join(", ")} FROM ${source}${filter})`
-              : `SELECT count(*) AS n FROM ${source}${filter}`;
+      if (query.includeTotal !== false && !filter && !query.distinct) total = table.rows;
+      else if (query.includeTotal !== false) {
+        const countSql = query.distinct
+          ? `SELECT count(*) AS n FROM (SELECT DISTINCT ${selected.join(", ")} FROM ${source}${filter})`
+          : `SELECT count(*) AS n FROM ${source}${filter}`;
         const [row] = await queryRows(conn, countSql);
         total = Number(row?.n ?? 0);
       }
-      const shown = query.fields?.length
-        ? query.fields.map((f) => byId.get(f) as DatastoreField)
-        : fields;
+      const shown = (
+        query.fields?.length ? query.fields.map((f) => byId.get(f) as DatastoreField) : fields
+      ).map(({ id, type }) => ({ id, type }));
       return { fields: shown, records, total, limit, offset };
     });
   }
 
   /** Writes the data as JSON (an array of records) or CSV next to the Parquet file; returns the path. */
   async export(parquetPath: string, outPath: string, format: "json" | "csv"): Promise<string> {
+    const { file } = await this.table(parquetPath);
     await this.withConn((conn) =>
       conn.run(
-        `COPY (SELECT * EXCLUDE (_id) FROM read_parquet(${literal(parquetPath)}) ORDER BY _id) TO ${literal(outPath)} (FORMAT ${
+        `COPY (${withoutIdsSql(file)}) TO ${literal(outPath)} (FORMAT ${
           format === "json" ? "json, ARRAY true" : "csv, HEADER true"
         })`,
       ),
@@ -255,7 +263,7 @@ export class Datastore {
       const referenced = [...tables.keys()].filter((id) => text.includes(id));
       for (const id of referenced)
         await conn.run(
-          `CREATE VIEW ${ident(id)} AS SELECT * FROM read_parquet(${literal(tables.get(id) as string)})`,
+          `CREATE VIEW ${ident(id)} AS SELECT * FROM ${tableSql(await describeTableFile(conn, tables.get(id) as string))}`,
         );
       await conn.run(
         `SET allowed_paths = [${referenced.map((id) => literal(tables.get(id) as string)).join(", ")}]`,

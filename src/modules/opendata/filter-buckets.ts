@@ -30,8 +30,8 @@ interface Layout {
  * one bucket holding the value, for both the page and the total, instead of scanning the whole file twice.
  * The copy is made the first time a column is filtered on (about a Parquet rewrite's work; that request
  * waits for it), never for a small table or a column with few distinct values, and goes with its version's
- * folder. The main file stays in _id order; a bucket is read with the same filters and ORDER BY, so the
- * answer is the same either way.
+ * folder. The main file stays in _id order; a bucket (which stores `_id`) is read with the same filters,
+ * in _id order unless sorted otherwise, so the answer is the same either way.
  */
 export class FilterBuckets {
   private readonly building = new Map<string, Promise<Layout | undefined>>();
@@ -47,19 +47,21 @@ export class FilterBuckets {
 
   /**
    * The Parquet source holding every row whose `column` is one of `values` (as SQL literals of the
-   * column's type), or undefined when the whole file should be scanned.
+   * column's type), or undefined when the whole file should be scanned. `table` reads the whole file
+   * with its `_id` (table-file.ts): each bucket stores the ids.
    */
   async source(
     parquetPath: string,
     column: string,
     values: string[],
+    table: string,
     rows: number,
   ): Promise<string | undefined> {
     if (rows < this.options.minRows || values.length === 0) return undefined;
     const dir = this.dir(parquetPath, column);
     let building = this.building.get(dir);
     if (!building) {
-      building = this.layout(parquetPath, column, dir).catch(() => undefined);
+      building = this.layout(table, column, dir).catch(() => undefined);
       this.building.set(dir, building);
     }
     const layout = await building;
@@ -74,15 +76,14 @@ export class FilterBuckets {
       .map((r) => `${dir}/__bucket=${num(r.b)}/*.parquet`)
       .filter((glob) => existsSync(glob.slice(0, -"/*.parquet".length)));
     // No file: no row has any of the values (an empty bucket is never written).
-    if (!files.length) return `(SELECT * FROM read_parquet(${literal(parquetPath)}) LIMIT 0)`;
+    if (!files.length) return `(SELECT * FROM ${table} LIMIT 0)`;
     return `read_parquet([${files.map(literal).join(", ")}], hive_partitioning = false)`;
   }
 
   /** Reads the recorded layout, or works it out and builds the buckets. */
-  private async layout(parquetPath: string, column: string, dir: string): Promise<Layout> {
+  private async layout(source: string, column: string, dir: string): Promise<Layout> {
     const recorded = `${dir}.json`;
     if (existsSync(recorded)) return JSON.parse(await readFile(recorded, "utf8")) as Layout;
-    const source = `read_parquet(${literal(parquetPath)})`;
     const layout = await this.withConn(async (conn) => {
       const [stats] = await queryRows(
         conn,

@@ -2,6 +2,7 @@ import { rm } from "node:fs/promises";
 import type { CheckReport } from "./checker.ts";
 import { type Conn, csvSource, num, queryRows } from "./duck.ts";
 import { rulesFor, screenColumns } from "./screen-columns.ts";
+import { ROW_IDS_METADATA } from "./table-file.ts";
 import {
   checksFor,
   duckType,
@@ -23,28 +24,29 @@ export interface PresentField {
   column: string;
 }
 
-/** How the Parquet file is written: zstd at level 1 is as small as the default level and twice as fast. */
-export const PARQUET_OPTIONS =
-  "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 122880";
+/**
+ * How the table's Parquet file is written: zstd at level 1 is as small as the default level and twice as
+ * fast; rows are numbered when read (table-file.ts).
+ */
+export const PARQUET_OPTIONS = `FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 122880, ${ROW_IDS_METADATA}`;
 
 /**
- * The typed, queryable Parquet file of a CSV: `_id` (the row's position, from 1), then every column of the
- * file in order, named by its schema field and typed by it (text for columns the schema does not list).
- * `check` adds the schema's checks: the copy stops at the first cell that fails one.
+ * The typed, queryable rows of a CSV: every column of the file in order, named by its schema field and
+ * typed by it (text for columns the schema does not list). `check` adds the schema's checks: the copy
+ * stops at the first cell that fails one.
  */
 export function typedSelect(
   from: string,
   columns: string[],
   present: PresentField[],
   schema: TableSchema,
-  /** rowId: SQL for `_id`, or none (the one pass adds it while rewriting). */
-  options: { check: boolean; rowId?: string },
+  options: { check: boolean },
 ): string {
   const fieldFor = new Map(present.map((p) => [p.column, p.field]));
   // Three layers so that each value is trimmed once and parsed once: text values, typed values, output.
-  const values: string[] = options.rowId ? [`${options.rowId} AS _id`] : [];
+  const values: string[] = [];
   const typed: string[] = ["*"];
-  const output: string[] = options.rowId ? ["_id"] : [];
+  const output: string[] = [];
   for (const [i, c] of columns.entries()) {
     const f = fieldFor.get(c);
     const name = ident(f?.name ?? c);
@@ -98,9 +100,8 @@ export async function checkInOnePass(
   progress: (percent: number, message: string) => Promise<void>,
 ): Promise<CheckReport | undefined> {
   const source = csvSource(options.csvPath);
-  const stage = `${options.parquetPath}.typed`;
-  const clear = () =>
-    Promise.all([rm(options.parquetPath, { force: true }), rm(stage, { force: true })]);
+  const target = options.parquetPath;
+  const clear = () => rm(target, { force: true });
   try {
     const columns = (await queryRows(conn, `DESCRIBE SELECT * FROM ${source}`)).map((r) =>
       String(r.column_name),
@@ -118,16 +119,15 @@ export async function checkInOnePass(
     }
     const known = new Set(present.map((p) => p.column));
     await progress(30, "Checking values and making the data queryable");
-    // Rows are numbered in a second, cheap copy of the typed file: row_number() while reading the CSV would
-    // make the whole pass single-threaded. Both copies keep the file's order.
+    // The file keeps the CSV's order: rows are numbered by their place in it when read (table-file.ts).
     await conn.run("SET preserve_insertion_order = true");
     await conn.run(
-      `COPY (${typedSelect(source, columns, present, schema, { check: true })}) TO ${literal(stage)} (${PARQUET_OPTIONS})`,
+      `COPY (${typedSelect(source, columns, present, schema, { check: true })}) TO ${literal(target)} (${PARQUET_OPTIONS})`,
     );
-    const staged = `read_parquet(${literal(stage)})`;
+    const written = `read_parquet(${literal(target)})`;
     const [{ rows }] = await queryRows(
       conn,
-      `SELECT coalesce(sum(num_rows), 0) AS rows FROM parquet_file_metadata(${literal(stage)})`,
+      `SELECT coalesce(sum(num_rows), 0) AS rows FROM parquet_file_metadata(${literal(target)})`,
     );
     if (num(rows) === 0) throw new Error(STOP);
     await progress(55, "Checking unique values");
@@ -137,7 +137,7 @@ export async function checkInOnePass(
       // Equal text is an equal typed value, so a typed column with no repeats has no repeated text either.
       const [dupes] = await queryRows(
         conn,
-        `SELECT count(${ident(field.name)}) - count(DISTINCT ${ident(field.name)}) AS n FROM ${staged}`,
+        `SELECT count(${ident(field.name)}) - count(DISTINCT ${ident(field.name)}) AS n FROM ${written}`,
       );
       if (num(dupes.n) > 0) throw new Error(STOP);
     }
@@ -146,7 +146,7 @@ export async function checkInOnePass(
     const findings = await screenColumns(
       conn,
       {
-        from: `read_parquet(${literal(stage)}, file_row_number = true)`,
+        from: `read_parquet(${literal(target)}, file_row_number = true)`,
         line: "file_row_number + 2",
         value: (column) => ident(nameOf.get(column) ?? column),
         distinctFirst: (column) => !unique.has(column),
@@ -155,11 +155,6 @@ export async function checkInOnePass(
       present,
       new Set(present.filter((p) => p.field.type !== "string").map((p) => p.column)),
     );
-    await progress(80, "Numbering the rows");
-    await conn.run(
-      `COPY (SELECT file_row_number + 1 AS _id, * EXCLUDE (file_row_number) FROM read_parquet(${literal(stage)}, file_row_number = true)) TO ${literal(options.parquetPath)} (${PARQUET_OPTIONS})`,
-    );
-    await rm(stage, { force: true });
     report.findings = findings;
     report.schema = schema;
     report.rows = num(rows);
