@@ -1,5 +1,6 @@
 import type { Dataset, Resource } from "./opendata-service.ts";
 import { slugify } from "./opendata-service.ts";
+import { toRdfXml, xmlChars } from "./rdf-xml.ts";
 import { PUBLICATION_CLASSES } from "./transparency-code.ts";
 import { FREQUENCIES, LICENCES, TABULAR } from "./vocabulary.ts";
 
@@ -150,18 +151,30 @@ const EU_THEMES: Record<string, string> = {
 };
 
 /**
- * An IRI safe to write in Turtle and JSON-LD alike: characters RFC 3987 does not allow (spaces, <>"{}|\^`
- * and controls) are percent-encoded, so both serialisations name the same resource.
+ * An IRI safe to write in Turtle, JSON-LD and RDF/XML alike: characters RFC 3987 does not allow (spaces,
+ * <>"{}|\^`, controls, U+FFFE and U+FFFF) are percent-encoded and half a surrogate pair becomes U+FFFD, so
+ * every serialisation names the same resource.
  */
 export function safeIri(iri: string): string {
-  return iri.replace(
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: controls are what is being encoded
-    /[\u0000-\u0020<>"{}|\\^`\u007f]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`,
-  );
+  return iri
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD")
+    .replace(
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: controls are what is being encoded
+      /[\u0000-\u0020<>"{}|\\^`\u007f\uFFFE\uFFFF]/g,
+      encodeURIComponent,
+    );
 }
 
-const en = (value: string) => ({ "@value": value, "@language": "en" });
+/**
+ * Text from council staff as every serialisation can carry it. RDF/XML cannot hold most control characters
+ * at all (XML 1.0 forbids them), so they leave the tree here and the JSON-LD, Turtle and RDF/XML keep the
+ * same literal; a vertical tab or form feed, which word processors paste for a line break, becomes one.
+ */
+function plainText(s: string): string {
+  return xmlChars(s.replace(/[\v\f]/g, "\n"));
+}
+
+const en = (value: string) => ({ "@value": plainText(value), "@language": "en" });
 const dateTime = (d: Date) => ({ "@value": d.toISOString(), "@type": "xsd:dateTime" });
 const day = (s: string) => ({ "@value": s, "@type": "xsd:date" });
 
@@ -317,14 +330,6 @@ function catalogNode(base: string, datasets: Dataset[], council: string) {
   };
 }
 
-/**
- * The catalogue as DCAT-AP JSON-LD. Its IRI is `{base}/catalog`, the same in both serialisations, so
- * /catalog.jsonld and /catalog.ttl describe one graph.
- */
-export function dcatCatalog(base: string, datasets: Dataset[], council: string) {
-  return { "@context": DCAT_CONTEXT, ...catalogNode(base, datasets, council) };
-}
-
 /** A Turtle string literal: escapes what the grammar requires (\, ", line breaks) and other controls. */
 export function ttlString(s: string): string {
   return `"${s.replace(
@@ -391,9 +396,77 @@ function toTurtle(root: JsonLdNode): string {
   return lines.join("\n");
 }
 
-/** The same catalogue in Turtle: written from the same tree as the JSON-LD, so the graphs are equal. */
-export function dcatTurtle(base: string, datasets: Dataset[], council: string): string {
-  return toTurtle(catalogNode(base, datasets, council));
+/** DCAT documents as ckanext-dcat serves them (`.rdf` and `.xml` are both RDF/XML, its default). */
+export const DCAT_MEDIA_TYPES = {
+  jsonld: "application/ld+json; charset=utf-8",
+  ttl: "text/turtle; charset=utf-8",
+  rdf: "application/rdf+xml; charset=utf-8",
+  xml: "application/rdf+xml; charset=utf-8",
+} as const;
+export type DcatFormat = keyof typeof DCAT_MEDIA_TYPES;
+
+export function isDcatFormat(ext: string): ext is DcatFormat {
+  return Object.hasOwn(DCAT_MEDIA_TYPES, ext);
+}
+
+/**
+ * One tree, three serialisations: JSON-LD with the inline context, Turtle, RDF/XML. Each is written from
+ * the same nodes, so they are one graph (test/standards/dcat.test.ts parses all three and compares).
+ */
+function serialise(node: JsonLdNode, format: DcatFormat): string {
+  if (format === "jsonld") return JSON.stringify({ "@context": DCAT_CONTEXT, ...node });
+  if (format === "ttl") return toTurtle(node);
+  return toRdfXml(node, PREFIXES);
+}
+
+/**
+ * The catalogue as DCAT-AP. Its IRI is `{base}/catalog` in every serialisation, so /catalog.jsonld,
+ * /catalog.ttl and /catalog.rdf describe one graph.
+ */
+export function dcatCatalogAs(
+  format: DcatFormat,
+  base: string,
+  datasets: Dataset[],
+  council: string,
+): string {
+  return serialise(catalogNode(base, datasets, council), format);
+}
+
+/** One dataset (with its distributions) on its own, as ckanext-dcat's /dataset/{id}.{format}. */
+export function dcatDatasetAs(format: DcatFormat, base: string, d: Dataset, council: string) {
+  return serialise(dcatDataset(base, d, council), format);
+}
+
+/** What the `Accept` header asks for, as ckanext-dcat's content negotiation reads it. */
+const NEGOTIABLE: Record<string, DcatFormat> = {
+  "application/ld+json": "jsonld",
+  "text/turtle": "ttl",
+  "application/rdf+xml": "rdf",
+  "text/*": "ttl",
+  "application/*": "rdf",
+};
+
+/**
+ * The DCAT serialisation an `Accept` header prefers, or undefined for a web page. As ckanext-dcat's
+ * parse_accept_header: media ranges by falling quality (ties in the client's order); `text/html` first means
+ * the page; `text/*` and `application/*` take our first serialisation of that type; the full wildcard asks
+ * for nothing in particular, so it gets the page too. Unlike ckanext-dcat, `q=0` means "not this" (RFC 9110).
+ */
+export function dcatFormatFor(accept: string | undefined): DcatFormat | undefined {
+  const ranges = (accept ?? "")
+    .split(",")
+    .map((part, i) => {
+      const [type, ...params] = part.split(";").map((x) => x.trim().toLowerCase());
+      const q = params.find((p) => /^q\s*=/.test(p));
+      return { type, q: q ? Number.parseFloat(q.replace(/^q\s*=\s*/, "")) : 1, i };
+    })
+    .filter((r) => r.type && r.q > 0)
+    .sort((a, b) => b.q - a.q || a.i - b.i);
+  for (const { type } of ranges) {
+    if (type === "text/html") return undefined;
+    if (Object.hasOwn(NEGOTIABLE, type)) return NEGOTIABLE[type];
+  }
+  return undefined;
 }
 
 /**

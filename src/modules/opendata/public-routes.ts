@@ -9,7 +9,16 @@ import { FACETS, type FacetField, searchCatalogue } from "./catalogue-search.ts"
 import { chartFor } from "./chart.ts";
 import { baseUrl, publicRateLimit, sendCached } from "./http-cache.ts";
 import type { Dataset, Resource, Version } from "./opendata-service.ts";
-import { dcatCatalog, dcatTurtle, isQueryable, schemaOrgDataset } from "./presenters.ts";
+import {
+  DCAT_MEDIA_TYPES,
+  type DcatFormat,
+  dcatCatalogAs,
+  dcatDatasetAs,
+  dcatFormatFor,
+  isDcatFormat,
+  isQueryable,
+  schemaOrgDataset,
+} from "./presenters.ts";
 import { PUBLICATION_CLASSES } from "./transparency-code.ts";
 import { FREQUENCIES, LICENCES } from "./vocabulary.ts";
 
@@ -237,29 +246,34 @@ export async function publicOpenDataRoutes(app: FastifyInstance, services: Servi
     });
   });
 
-  const catalogue = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    kind: "jsonld" | "ttl",
-  ) => {
+  /** DCAT as ckanext-dcat serves it: the catalogue and each dataset in JSON-LD, Turtle and RDF/XML. */
+  const catalogue = async (request: FastifyRequest, reply: FastifyReply, format: DcatFormat) => {
     const datasets = await opendata.publishedCatalogue();
-    const base = baseUrl(request);
-    return kind === "jsonld"
-      ? sendCached(
-          request,
-          reply,
-          JSON.stringify(dcatCatalog(base, datasets, council)),
-          "application/ld+json; charset=utf-8",
-          300,
-        )
-      : sendCached(
-          request,
-          reply,
-          dcatTurtle(base, datasets, council),
-          "text/turtle; charset=utf-8",
-          300,
-        );
+    const body = dcatCatalogAs(format, baseUrl(request), datasets, council);
+    return sendCached(request, reply, body, DCAT_MEDIA_TYPES[format], 300);
   };
-  app.get("/catalog.jsonld", { config }, (request, reply) => catalogue(request, reply, "jsonld"));
-  app.get("/catalog.ttl", { config }, (request, reply) => catalogue(request, reply, "ttl"));
+  for (const format of ["jsonld", "ttl", "rdf", "xml"] as const)
+    app.get(`/catalog.${format}`, { config }, (request, reply) =>
+      catalogue(request, reply, format),
+    );
+
+  // The catalogue's own IRI: an RDF media type in Accept gets that serialisation; anything else (a browser,
+  // */*) is sent to the catalogue's web page, as ckanext-dcat answers its home page with HTML.
+  app.get("/catalog", { config }, (request, reply) => {
+    reply.header("vary", "Accept");
+    const format = dcatFormatFor(request.headers.accept);
+    if (!format) return reply.redirect("/data", 303);
+    reply.header("content-location", `/catalog.${format}`);
+    return catalogue(request, reply, format);
+  });
+
+  // /data/{slug}.{format} beside the page at /data/{slug}: a slug is lower-case letters, digits and hyphens,
+  // so the router tells them apart by the dot.
+  app.get("/data/:slug.:format", { config }, async (request, reply) => {
+    const { slug, format } = request.params as { slug: string; format: string };
+    if (!isDcatFormat(format)) throw new HttpError(404, "DCAT is JSON-LD, Turtle or RDF/XML.");
+    const d = await published(slug);
+    const body = dcatDatasetAs(format, baseUrl(request), d, council);
+    return sendCached(request, reply, body, DCAT_MEDIA_TYPES[format], 300);
+  });
 }
