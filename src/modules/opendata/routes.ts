@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { Services } from "../../platform/services.ts";
 import { openDataApiRoutes } from "./api-v1.ts";
 import { ckanRoutes } from "./ckan-api.ts";
+import { dataPackageRoutes } from "./datapackage-routes.ts";
 import { publicOpenDataRoutes } from "./public-routes.ts";
 import { staffOpenDataRoutes } from "./staff-routes.ts";
 
@@ -12,5 +13,6 @@ export async function openDataRoutes(app: FastifyInstance, services: Services) {
   await publicOpenDataRoutes(app, services);
   await staffOpenDataRoutes(app, services);
   await ckanRoutes(app, services);
+  await dataPackageRoutes(app, services);
   await openDataApiRoutes(app, services);
 }
