@@ -153,11 +153,15 @@ export class Datastore {
     }
     const textColumns = fields.filter((f) => f.type === "text").map((f) => ident(f.id));
     if (typeof query.q === "string" && query.q.trim()) {
-      const haystack = textColumns.length
-        ? `lower(concat_ws(' ', ${textColumns.join(", ")}))`
-        : "''";
+      // Every word somewhere in the row's text. A word has no spaces, so it is in the row's text when it is
+      // in one of its columns: tested column by column, each test runs once per distinct value of a
+      // dictionary-encoded column rather than on a string built for every row.
       for (const word of query.q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 10))
-        where.push(`contains(${haystack}, ${literal(word)})`);
+        where.push(
+          textColumns.length
+            ? `(${textColumns.map((c) => `contains(lower(${c}), ${literal(word)})`).join(" OR ")})`
+            : "false",
+        );
     } else if (query.q && typeof query.q === "object") {
       for (const [name, text] of Object.entries(query.q))
         where.push(
