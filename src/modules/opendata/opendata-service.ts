@@ -11,6 +11,7 @@ import type { MailService } from "../../platform/mail/mail-service.ts";
 import type { OrganisationService } from "../organisation/organisation-service.ts";
 import { type CheckReport, checkTable, type Finding, openDuck, screenText } from "./checker.ts";
 import { Datastore } from "./datastore.ts";
+import { csvSource } from "./duck.ts";
 import { jsonToTable } from "./json-table.ts";
 import { SCREEN_RULES } from "./screen.ts";
 import { ident, literal, type TableSchema, valueSql } from "./table-schema.ts";
@@ -90,6 +91,8 @@ export interface ReviewRecord {
   at: string;
   findings: string[];
   redactedVersionId?: string;
+  /** What the redaction did: columns, rows and counts of cells (never the values). */
+  redactions?: RedactionDone[];
 }
 
 export interface Resource {
@@ -120,13 +123,117 @@ export interface Dataset extends Omit<DatasetInput, "slug"> {
   resources: Resource[];
 }
 
-export interface Redaction {
+/**
+ * One thing a reviewer redacts in a column: the whole column (`drop`), the cells a screen rule flags
+ * (`cells`; every non-empty cell without a rule), hand-picked rows (`rows`, numbered as the check report
+ * numbers them: see `redactCsv`), or every cell whose value is exactly one of `values` (spaces at either
+ * end ignored, case kept).
+ */
+export type Redaction =
+  | { column: string; mode: "drop" }
+  | { column: string; mode: "cells"; rule?: string }
+  | { column: string; mode: "rows"; rows: number[] }
+  | { column: string; mode: "values"; values: string[] };
+
+/** What a redaction did, for the change note, the review record and the audit trail (never the values). */
+export interface RedactionDone {
   column: string;
-  mode: "drop" | "cells";
+  mode: Redaction["mode"];
   rule?: string;
+  rows?: number[];
+  /** How many values the reviewer gave (mode `values`). */
+  values?: number;
+  /** Cells replaced (none for a dropped column). */
+  cells: number;
 }
 
 export const REDACTED = "Redacted personal data";
+/** At most this many hand-picked rows per column, and exact values per column, in one review. */
+export const MAX_PICKED_ROWS = 1000;
+export const MAX_PICKED_VALUES = 500;
+
+/**
+ * The rows a reviewer typed, like "12, 40-45, 101", as row numbers of the check report (the header is row
+ * 1, so data is on rows 2 to `rows` + 1); or what is wrong with them, in words for an error message.
+ */
+export function parseRowList(text: string, rows: number): { rows: number[] } | { error: string } {
+  const last = rows + 1;
+  const picked = new Set<number>();
+  // Commas, semicolons or spaces between items; a range's dash may have spaces around it.
+  const parts = text
+    .replace(/\s*[-–]\s*/g, "-")
+    .split(/[\s,;]+/)
+    .filter(Boolean);
+  for (const part of parts) {
+    const m = /^(\d{1,9})(?:-(\d{1,9}))?$/.exec(part);
+    if (!m)
+      return {
+        error: `“${part.slice(0, 20)}” is not a row number or a range: enter rows like 12, 40-45, 101`,
+      };
+    const from = Number(m[1]);
+    const to = m[2] === undefined ? from : Number(m[2]);
+    if (to < from)
+      return { error: `The range ${from}-${to} runs backwards: write it as ${to}-${from}` };
+    if (from < 2)
+      return { error: `Row ${from} is the header, not data: the data is on rows 2 to ${last}` };
+    if (to > last)
+      return { error: `Row ${to} is not in the file: the data is on rows 2 to ${last}` };
+    if (to - from + 1 > MAX_PICKED_ROWS) return { error: tooManyRows };
+    for (let row = from; row <= to; row++) picked.add(row);
+  }
+  if (!picked.size) return { error: "Enter the rows to redact, like 12, 40-45, 101" };
+  if (picked.size > MAX_PICKED_ROWS) return { error: tooManyRows };
+  return { rows: [...picked].sort((a, b) => a - b) };
+}
+
+const tooManyRows = `Pick at most ${MAX_PICKED_ROWS.toLocaleString("en-GB")} rows in a column: to redact more, replace its flagged values or remove the column`;
+
+/** Rows as a reviewer would type them: "12, 40-45, 101"; after `limit` ranges, how many rows are left. */
+export function rowRanges(rows: number[], limit = Number.POSITIVE_INFINITY): string {
+  const out: string[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    let j = i;
+    while (j + 1 < rows.length && rows[j + 1] === rows[j] + 1) j++;
+    if (out.length === limit) return `${out.join(", ")} and ${rows.length - i} more`;
+    out.push(j > i ? `${rows[i]}-${rows[j]}` : String(rows[i]));
+    i = j;
+  }
+  return out.join(", ");
+}
+
+/** What is wrong with hand-picked rows or values (a form checks them first, with the same words). */
+function redactionProblem(r: Redaction, rows: number): string | undefined {
+  if (r.mode === "rows") {
+    if (!r.rows.length) return `Enter the rows to redact in ${r.column}, like 12, 40-45, 101`;
+    if (r.rows.length > MAX_PICKED_ROWS) return tooManyRows;
+    const outside = r.rows.find((n) => !Number.isInteger(n) || n < 2 || n > rows + 1);
+    if (outside !== undefined)
+      return `Row ${outside} is not a row of data: the data is on rows 2 to ${rows + 1}`;
+  }
+  if (r.mode === "values") {
+    const given = r.values.filter((v) => v.trim());
+    if (!given.length) return `Enter the values to redact in ${r.column}, one on each line`;
+    if (given.length > MAX_PICKED_VALUES)
+      return `Enter at most ${MAX_PICKED_VALUES} values to redact in a column`;
+  }
+  return undefined;
+}
+
+/** A redaction in words, for the change note and the audit summary. */
+function describeRedaction(d: RedactionDone, rangeLimit?: number): string {
+  const cells = `${d.cells.toLocaleString("en-GB")} ${d.cells === 1 ? "cell" : "cells"}`;
+  switch (d.mode) {
+    case "drop":
+      return `removed the column ${d.column}`;
+    case "rows":
+      return `replaced ${cells} in ${d.column} (rows ${rowRanges(d.rows ?? [], rangeLimit)}) with “${REDACTED}”`;
+    case "values":
+      return `replaced ${cells} in ${d.column} whose value was one of ${d.values} ${d.values === 1 ? "value" : "values"} given with “${REDACTED}”`;
+    default:
+      return `replaced ${d.cells === 1 ? "1 flagged value" : `${d.cells.toLocaleString("en-GB")} flagged values`} in ${d.column} with “${REDACTED}”`;
+  }
+}
+
 /** Files up to this size are checked while the officer waits; larger ones by a job with progress. */
 export const INLINE_CHECK_BYTES = 5 * 1024 * 1024;
 /** JSON larger than this is screened as a document rather than parsed into a table in memory. */
@@ -911,31 +1018,39 @@ export class OpenDataService {
       return (await this.version(versionId)) as Version;
     }
     if (!decision.redactions.length)
-      throw new OpenDataInputError("redactions", "Choose at least one column to redact");
+      throw new OpenDataInputError(
+        "redactions",
+        "Choose what to redact: a column, its flagged values, or cells",
+      );
     const format = formatFromFileName(version.fileName);
     if (!format || !TABULAR.includes(format))
       throw new OpenDataInputError(
         "redactions",
         "Only tables can be redacted here: upload a corrected file instead",
       );
+    for (const r of decision.redactions) {
+      const problem = redactionProblem(r, version.report?.rows ?? 0);
+      if (problem) throw new OpenDataInputError("redactions", problem);
+    }
     const source = this.tablePath(version);
     const columns = (version.report?.schema?.fields ?? []).map((f) => f.name);
-    const tmp = join(this.versionDir(version.resourceId, version.id), "redacted.csv");
-    await this.redactCsv(source, tmp, decision.redactions, columns);
-    const described = decision.redactions
-      .map((r) =>
-        r.mode === "drop"
-          ? `removed the column ${r.column}`
-          : `replaced flagged values in ${r.column} with “${REDACTED}”`,
-      )
-      .join("; ");
+    const dir = this.versionDir(version.resourceId, version.id);
+    const tmp = join(dir, "redacted.csv");
+    const done = await this.redactCsv(source, tmp, decision.redactions, columns, join(dir, "tmp"));
+    const described = done.map((d) => describeRedaction(d)).join("; ");
+    // The change note has room for 2,000 characters: long lists of rows are shortened there, and kept in
+    // full in the review record and the audit trail.
+    const note = `Redacted from version ${version.version}: ${described}.`;
     const redacted = await this.addVersion(
       ctx,
       resource.id,
       {
         fileName: `${version.fileName.replace(/\.(csv|xlsx)$/i, "")}-redacted.csv`,
         path: tmp,
-        changeNote: `Redacted from version ${version.version}: ${described}.`,
+        changeNote:
+          note.length <= 2000
+            ? note
+            : `Redacted from version ${version.version}: ${done.map((d) => describeRedaction(d, 12)).join("; ")}.`,
         derivedFrom: version.id,
       },
       { inline: true },
@@ -949,6 +1064,7 @@ export class OpenDataService {
       at: new Date().toISOString(),
       findings,
       redactedVersionId: redacted.id,
+      redactions: done,
     };
     await this.db.transaction().execute(async (trx) => {
       await trx
@@ -967,7 +1083,8 @@ export class OpenDataService {
             versionId,
             redactedVersionId: redacted.id,
             reason: record.reason,
-            redactions: decision.redactions,
+            // Which cells, never what they held: the audit trail cannot be erased.
+            redactions: done,
           },
         },
         trx,
@@ -976,45 +1093,97 @@ export class OpenDataService {
     return redacted;
   }
 
+  /**
+   * Writes `target`: the CSV at `source` with the redactions made, and counts the cells each one replaced.
+   * Rows are numbered exactly as the check report numbers them (checker.ts): the file is read the same way
+   * (`csvSource`, retried as Latin-1) into a table, and row n is `rowid + 2`: the header is row 1. Rows are
+   * *records*, not physical lines, as in a spreadsheet: a blank line is no row, so the lines after it are
+   * numbered one less than a text editor would. (A quoted cell over several lines would be one row too, but
+   * `csvSource` cannot read such a file today, so it never passes the check to reach a review.)
+   */
   private async redactCsv(
     source: string,
     target: string,
     redactions: Redaction[],
     known: string[],
-  ): Promise<void> {
-    const instance = await openDuck();
+    tempDir: string,
+  ): Promise<RedactionDone[]> {
+    await mkdir(tempDir, { recursive: true });
+    const instance = await openDuck({ tempDir });
     const conn = await instance.connect();
     try {
-      const header = (
-        await conn.runAndReadAll(
-          `DESCRIBE SELECT * FROM read_csv(${literal(source)}, all_varchar = true, header = true, null_padding = true)`,
-        )
-      )
+      try {
+        await conn.run(`CREATE TABLE raw AS SELECT * FROM ${csvSource(source)}`);
+      } catch (err) {
+        if (!/unicode|utf-?8|encoding/i.test(err instanceof Error ? err.message : String(err)))
+          throw err;
+        await conn.run(`CREATE TABLE raw AS SELECT * FROM ${csvSource(source, "latin-1")}`);
+      }
+      const header = (await conn.runAndReadAll("DESCRIBE raw"))
         .getRowObjectsJS()
         .map((r) => String(r.column_name));
-      const drop: string[] = [];
-      const replace: string[] = [];
+      const line = "(rowid + 2)";
+      const drop = new Set<string>();
+      // Every redaction of a column is one condition; a column's conditions are joined with OR.
+      const planned: { column: string; when?: string; redaction: Redaction }[] = [];
       for (const r of redactions) {
         const column =
           header.find((h) => h === r.column) ??
           header.find((h) => known.includes(h) && h.toLowerCase() === r.column.toLowerCase());
         if (!column) throw new OpenDataInputError("redactions", `There is no column ${r.column}`);
-        if (r.mode === "drop") drop.push(ident(column));
-        else {
-          const rule = SCREEN_RULES.find((s) => s.id === r.rule);
-          const v = valueSql(column);
-          replace.push(
-            `CASE WHEN ${rule ? rule.sql(v) : `${v} IS NOT NULL`} THEN ${literal(REDACTED)} ELSE ${ident(column)} END AS ${ident(column)}`,
-          );
-        }
+        const v = valueSql(column);
+        if (r.mode === "drop") drop.add(column);
+        const when =
+          r.mode === "drop"
+            ? undefined
+            : r.mode === "rows"
+              ? `${line} IN (${r.rows.map((n) => String(Math.trunc(n))).join(", ")})`
+              : r.mode === "values"
+                ? `${v} IN (${[...new Set(r.values.map((x) => x.trim()).filter(Boolean))].map(literal).join(", ")})`
+                : (() => {
+                    const rule = SCREEN_RULES.find((s) => s.id === r.rule);
+                    return rule ? rule.sql(v) : `${v} IS NOT NULL`;
+                  })();
+        planned.push({ column, when, redaction: r });
       }
-      const select = `SELECT *${drop.length ? ` EXCLUDE (${drop.join(", ")})` : ""}${replace.length ? ` REPLACE (${replace.join(", ")})` : ""}`;
-      await conn.run(
-        `COPY (${select} FROM read_csv(${literal(source)}, all_varchar = true, header = true, null_padding = true)) TO ${literal(target)} (FORMAT csv, HEADER true)`,
+      const counted = planned.filter((p) => p.when && !drop.has(p.column));
+      const [counts] = counted.length
+        ? (
+            await conn.runAndReadAll(
+              `SELECT ${counted.map((p, i) => `count_if(${p.when}) AS c${i}`).join(", ")} FROM raw`,
+            )
+          ).getRowObjectsJS()
+        : [{}];
+      const replaced = new Map<string, string[]>();
+      for (const p of counted)
+        replaced.set(p.column, [...(replaced.get(p.column) ?? []), `(${p.when})`]);
+      const replace = [...replaced].map(
+        ([column, when]) =>
+          `CASE WHEN ${when.join(" OR ")} THEN ${literal(REDACTED)} ELSE ${ident(column)} END AS ${ident(column)}`,
       );
+      const select = `SELECT *${drop.size ? ` EXCLUDE (${[...drop].map(ident).join(", ")})` : ""}${replace.length ? ` REPLACE (${replace.join(", ")})` : ""}`;
+      await conn.run(
+        `COPY (${select} FROM raw ORDER BY rowid) TO ${literal(target)} (FORMAT csv, HEADER true)`,
+      );
+      // A redaction in a column that is removed anyway is reported as the removal.
+      const made = planned.filter((p) => p.redaction.mode === "drop" || !drop.has(p.column));
+      return made.map(({ column, redaction: r }) => {
+        const i = counted.findIndex((p) => p.redaction === r);
+        const done: RedactionDone = {
+          column,
+          mode: r.mode,
+          cells: i < 0 ? 0 : Number((counts as Record<string, unknown>)[`c${i}`] ?? 0),
+        };
+        if (r.mode === "cells" && r.rule) done.rule = r.rule;
+        if (r.mode === "rows") done.rows = r.rows;
+        if (r.mode === "values")
+          done.values = new Set(r.values.map((x) => x.trim()).filter(Boolean)).size;
+        return done;
+      });
     } finally {
       conn.closeSync();
       instance.closeSync();
+      await rm(tempDir, { recursive: true, force: true });
     }
   }
 

@@ -5,12 +5,17 @@ import type { Services } from "../../platform/services.ts";
 import { HttpError } from "../../platform/web/errors.ts";
 import { asArray, type FormErrors, fieldError, parseForm } from "../../platform/web/forms.ts";
 import { readMultipart } from "../../platform/web/uploads.ts";
+import type { CheckReport } from "./checker.ts";
 import {
   type Dataset,
   type DatasetInput,
+  MAX_PICKED_ROWS,
+  MAX_PICKED_VALUES,
   OpenDataInputError,
+  parseRowList,
   type Redaction,
 } from "./opendata-service.ts";
+import { headerKey } from "./table-schema.ts";
 import {
   CODE_TEMPLATES,
   codeTemplate,
@@ -109,6 +114,143 @@ const reviewForm = z.object({
     .max(2000),
   redact: z.preprocess(asArray, z.array(z.string())),
 });
+
+/** The review form's fields in page order: the error summary lists problems in this order. */
+const REVIEW_FIELDS = [
+  "cells",
+  "decision",
+  "redact",
+  "rowsColumn",
+  "rows",
+  "valuesColumn",
+  "exactValues",
+  "reason",
+];
+
+/** The columns of a checked file a reviewer can redact in: the flagged ones first, as the file names them. */
+function reviewColumns(report: CheckReport | null): string[] {
+  const flagged = (report?.findings ?? []).flatMap((f) => (f.column ? [f.column] : []));
+  const missing = new Set(report?.missingColumns ?? []);
+  const others = [
+    ...(report?.schema?.fields ?? []).map((f) => f.name).filter((n) => !missing.has(n)),
+    ...(report?.extraColumns ?? []),
+  ];
+  const out: string[] = [];
+  for (const c of [...flagged, ...others])
+    if (!out.some((o) => headerKey(o) === headerKey(c))) out.push(c);
+  return out;
+}
+
+/**
+ * The cells a reviewer picked by hand, from the raw form: ticked in the report ("row:column"), rows of a
+ * column ("12, 40-45, 101") and exact values of a column (one on each line). Rows of one column, ticked
+ * or typed, become one redaction. Every problem is reported, each against its field.
+ */
+function handPicked(
+  body: Record<string, unknown>,
+  report: CheckReport | null,
+): { redactions: Redaction[]; errors: { field: string; text: string }[] } {
+  const rowCount = report?.rows ?? 0;
+  const columns = reviewColumns(report);
+  const errors: { field: string; text: string }[] = [];
+  const rowsOf = new Map<string, Set<number>>();
+  const pick = (column: string, rows: number[]) =>
+    rowsOf.set(column, new Set([...(rowsOf.get(column) ?? []), ...rows]));
+
+  for (const cell of asArray(body.cells)) {
+    const m = /^(\d{1,9}):(.+)$/s.exec(cell);
+    const row = Number(m?.[1]);
+    if (!m || !columns.includes(m[2]) || row < 2 || row > rowCount + 1) {
+      errors.push({
+        field: "cells",
+        text: "A ticked cell is not in this file: open the report again and tick the cells again",
+      });
+      break;
+    }
+    pick(m[2], [row]);
+  }
+
+  const column = (field: string, purpose: string) => {
+    const chosen = String(body[field] ?? "").trim();
+    if (!chosen) errors.push({ field, text: `Choose the column ${purpose}` });
+    else if (!columns.includes(chosen))
+      errors.push({ field, text: "Choose one of the columns of this file" });
+    else return chosen;
+    return undefined;
+  };
+
+  const rowsText = String(body.rows ?? "").trim();
+  if (rowsText || String(body.rowsColumn ?? "").trim()) {
+    const rowsColumn = column("rowsColumn", "the rows are in");
+    const parsed =
+      rowsText.length > 20_000
+        ? { error: `Pick at most ${MAX_PICKED_ROWS.toLocaleString("en-GB")} rows in a column` }
+        : parseRowList(rowsText, rowCount);
+    if ("error" in parsed) errors.push({ field: "rows", text: parsed.error });
+    else if (rowsColumn) pick(rowsColumn, parsed.rows);
+  }
+  for (const [c, rows] of rowsOf)
+    if (rows.size > MAX_PICKED_ROWS)
+      errors.push({
+        field: body.rows ? "rows" : "cells",
+        text: `Pick at most ${MAX_PICKED_ROWS.toLocaleString("en-GB")} rows in ${c}, ticked and typed together`,
+      });
+
+  const redactions: Redaction[] = [...rowsOf].map(([c, rows]) => ({
+    column: c,
+    mode: "rows",
+    rows: [...rows].sort((a, b) => a - b),
+  }));
+
+  const valuesText = String(body.exactValues ?? "");
+  if (valuesText.trim() || String(body.valuesColumn ?? "").trim()) {
+    const valuesColumn = column("valuesColumn", "the values are in");
+    const values = [
+      ...new Set(
+        valuesText
+          .split(/\r?\n/)
+          .map((v) => v.trim())
+          .filter(Boolean),
+      ),
+    ];
+    if (!values.length)
+      errors.push({ field: "exactValues", text: "Enter the values to redact, one on each line" });
+    else if (values.length > MAX_PICKED_VALUES)
+      errors.push({
+        field: "exactValues",
+        text: `Enter at most ${MAX_PICKED_VALUES} values: to redact more, replace the column's flagged values or remove the column`,
+      });
+    else if (values.some((v) => v.length > 500))
+      errors.push({
+        field: "exactValues",
+        text: "A value is longer than 500 characters: enter each cell's whole value on a line of its own",
+      });
+    else if (valuesColumn) redactions.push({ column: valuesColumn, mode: "values", values });
+  }
+  return { redactions, errors };
+}
+
+/** Errors from the form schema and from the hand-picked cells, in the order the fields are on the page. */
+function reviewErrors(
+  parsed: FormErrors | undefined,
+  more: { field: string; text: string }[],
+): FormErrors {
+  const errors: FormErrors = { list: [], byField: {} };
+  const all = [
+    ...(parsed?.list ?? []).map((e) => ({ field: e.href.slice(1), text: e.text })),
+    ...more,
+  ];
+  const at = (field: string) => {
+    const i = REVIEW_FIELDS.indexOf(field);
+    return i < 0 ? REVIEW_FIELDS.length : i;
+  };
+  for (const e of all.sort((a, b) => at(a.field) - at(b.field))) {
+    if (errors.byField[e.field]) continue;
+    errors.byField[e.field] = { text: e.text };
+    errors.list.push({ text: e.text, href: `#${e.field}` });
+  }
+  return errors;
+}
 
 export async function staffOpenDataRoutes(app: FastifyInstance, services: Services) {
   const { opendata } = services;
@@ -402,6 +544,33 @@ export async function staffOpenDataRoutes(app: FastifyInstance, services: Servic
     const columns = [
       ...new Set((v.report?.findings ?? []).flatMap((f) => (f.column ? [f.column] : []))),
     ];
+    const values = (extra.values ?? {}) as Record<string, unknown>;
+    const canReview = hasRole(user, "dpo", "ig-officer");
+    // Each example with a row gets a "Redact this cell" box when the reviewer can decide (the first has
+    // the id the error summary links to).
+    const ticked = new Set(asArray(values.cells));
+    let boxes = 0;
+    const findings = (v.report?.findings ?? []).map((f) => ({
+      ...f,
+      examples: f.examples.map((e) => {
+        if (!(canReview && v.gate === "blocked" && f.column && e.row)) return e;
+        const value = `${e.row}:${f.column}`;
+        boxes++;
+        return {
+          ...e,
+          cell: { id: boxes === 1 ? "cells" : `cells-${boxes}`, value, checked: ticked.has(value) },
+        };
+      }),
+    }));
+    const columnItems = (field: string) => [
+      { value: "", text: "Choose a column" },
+      ...reviewColumns(v.report).map((c) => ({
+        value: c,
+        text: c,
+        selected: String(values[field] ?? "") === c,
+      })),
+    ];
+    const chosen = asArray(values.redact);
     return reply.render("opendata/views/staff-version.njk", {
       pageTitle: `Check report: ${r.name} version ${v.version}`,
       dataset: d,
@@ -409,7 +578,10 @@ export async function staffOpenDataRoutes(app: FastifyInstance, services: Servic
       version: v,
       job,
       refresh: v.state === "checking",
-      canReview: hasRole(user, "dpo", "ig-officer"),
+      canReview,
+      findings,
+      rowsColumnItems: columnItems("rowsColumn"),
+      valuesColumnItems: columnItems("valuesColumn"),
       redactItems: (v.report?.findings ?? [])
         .filter((f) => f.column)
         .flatMap((f) => [
@@ -419,7 +591,8 @@ export async function staffOpenDataRoutes(app: FastifyInstance, services: Servic
           },
           { value: `drop:${f.column}`, text: `Remove the whole column ${f.column}` },
         ])
-        .filter((item, i, all) => all.findIndex((x) => x.value === item.value) === i),
+        .filter((item, i, all) => all.findIndex((x) => x.value === item.value) === i)
+        .map((item) => ({ ...item, checked: chosen.includes(item.value) })),
       columns,
       values: {},
       ...extra,
@@ -454,17 +627,27 @@ export async function staffOpenDataRoutes(app: FastifyInstance, services: Servic
     { config: { policy: reviewers } },
     async (request, reply) => {
       const params = request.params as { id: string; rid: string; vid: string };
-      const form = parseForm(reviewForm, request.body);
-      if (!form.ok)
+      const version = await opendata.version(params.vid);
+      if (!version) throw new HttpError(404, "No such version.");
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const form = parseForm(reviewForm, body);
+      const picked =
+        body.decision === "redact"
+          ? handPicked(body, version.report)
+          : { redactions: [], errors: [] };
+      if (!form.ok || picked.errors.length)
         return versionPage(reply.code(400), params, request.user, {
-          errors: form.errors,
-          values: form.values,
+          errors: reviewErrors(form.ok ? undefined : form.errors, picked.errors),
+          values: body,
         });
       try {
-        const redactions: Redaction[] = form.value.redact.map((item) => {
-          const [mode, column, rule] = item.split(":");
-          return { mode: mode === "drop" ? "drop" : "cells", column, rule };
-        });
+        const redactions: Redaction[] = [
+          ...form.value.redact.map((item): Redaction => {
+            const [mode, column, rule] = item.split(":");
+            return mode === "drop" ? { mode, column } : { mode: "cells", column, rule };
+          }),
+          ...picked.redactions,
+        ];
         const result =
           form.value.decision === "not-personal-data"
             ? await opendata.review(request.audit, params.vid, {
@@ -484,7 +667,7 @@ export async function staffOpenDataRoutes(app: FastifyInstance, services: Servic
         if (err instanceof OpenDataInputError)
           return versionPage(reply.code(400), params, request.user, {
             errors: fieldError(err.field === "redactions" ? "redact" : err.field, err.message),
-            values: form.value,
+            values: body,
           });
         throw err;
       }
