@@ -118,6 +118,59 @@ suite.test(
   },
 );
 
+/** The personal-data review form on a blocked version's check report. */
+class ReviewForm {
+  constructor(private readonly page: Page) {}
+  /** The "Redact this cell" box beside the first example of a column, and the row it stands for. */
+  async firstCellBox(column: string) {
+    const box = this.page.locator(`input[name="cells"][value$=":${column}"]`).first();
+    const row = Number((await box.getAttribute("value"))?.split(":")[0]);
+    return { row, box: this.page.getByLabel(`Redact this cell (${column}, row ${row})`) };
+  }
+  rows() {
+    return this.page.getByRole("group", { name: "If you redact: rows of a column" });
+  }
+  async record(reason: string) {
+    await this.page.getByLabel("Redact them: make a new version without them").check();
+    await this.page.getByLabel("Why").fill(reason);
+    await this.page.getByRole("button", { name: "Record the decision" }).click();
+  }
+}
+
+suite.test(
+  "a reviewer without JavaScript redacts one cell ticked in the report; a bad row list is refused first",
+  async ({ page, server }) => {
+    await new SignInPage(page).signIn(server.admin.email, server.admin.password);
+    await page.goto("/staff/open-data");
+    await page.getByRole("link", { name: /Spending over £500, April to June 2025: / }).click();
+    const review = new ReviewForm(page);
+    const { row, box } = await review.firstCellBox("BeneficiaryName");
+    assert.ok(row >= 2);
+
+    await review.rows().getByLabel("Column").selectOption("BeneficiaryName");
+    await review
+      .rows()
+      .getByLabel("Rows to redact")
+      .fill(`${row + 2}-${row}`);
+    await review.record("A foster carer is a private individual: redact the name only.");
+    const summary = page.locator(".govuk-error-summary");
+    assert.match(await textOf(summary), new RegExp(`The range ${row + 2}-${row} runs backwards`));
+    await expectNoViolations(page, "review form with errors", { scriptsOff: true });
+
+    await review.rows().getByLabel("Column").selectOption("");
+    await review.rows().getByLabel("Rows to redact").fill("");
+    await box.check();
+    await review.record("A foster carer is a private individual: redact the name only.");
+    await page.getByRole("heading", { level: 1, name: /Version 2/ }).waitFor();
+    assert.match(
+      await textOf(page.locator("main")),
+      new RegExp(`replaced 1 cell in BeneficiaryName \\(rows ${row}\\)`),
+    );
+    await expectNoViolations(page, "redacted version", { scriptsOff: true });
+  },
+  { javaScriptEnabled: false },
+);
+
 suite.test("CKAN clients get CKAN's envelope", async ({ page }) => {
   const res = await page.request.get("/api/3/action/package_search?q=spending&rows=1");
   const body = (await res.json()) as { success: boolean; result: { count: number }; help: string };
