@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { type Conn, checkTable, openDuck, screenText } from "./checker.ts";
 import { isValidNhsNumber, looksLikePerson, SCREEN_RULES } from "./screen.ts";
+import { describeTableFile, tableSql } from "./table-file.ts";
 import { type TableSchema, trimSql } from "./table-schema.ts";
 import { CODE_TEMPLATES, periodFor } from "./transparency-code.ts";
-import { describeTableFile, tableSql } from "./table-file.ts";
 import { checkInOnePass } from "./typed-copy.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "steward-checker-"));
@@ -75,6 +75,43 @@ describe("Table Schema validation", () => {
     assert.equal(r.rows, 4);
     assert.equal(r.valid, false);
     assert.match(r.summary, /of 4 rows pass/);
+  });
+
+  it("reads cells with line breaks inside quotes, as Excel writes an address, numbering rows as records", async () => {
+    const parquetPath = join(dir, "multi-line.parquet");
+    const good = await checkTable({
+      csvPath: csv(
+        'Supplier,Address,Amount\r\n"Acme Ltd","1 High Street\r\nNorthmoor",10\r\nShort Ltd\r\n"Beta Ltd","2 Low Road",5\r\n',
+      ),
+      parquetPath,
+    });
+    assert.equal(good.unreadable, undefined);
+    assert.equal(good.valid, true, good.summary);
+    assert.equal(good.rows, 3);
+    const { conn } = await duck();
+    const rows = (
+      await conn.runAndReadAll(
+        `SELECT _id, Supplier, Address FROM ${tableSql(await describeTableFile(conn, parquetPath))} ORDER BY _id`,
+      )
+    ).getRowObjectsJS();
+    assert.deepEqual(
+      rows.map((r) => [Number(r._id), r.Supplier, r.Address]),
+      [
+        [1, "Acme Ltd", "1 High Street\r\nNorthmoor"],
+        [2, "Short Ltd", null],
+        [3, "Beta Ltd", "2 Low Road"],
+      ],
+    );
+    const bad = await checkTable({
+      csvPath: csv(
+        'Ref,Paid,Amount,Count,Kind\nT1,"31/03/2025",10,1,"Quote"\nT2,31/03/2025,"ten\npounds",1,Quote\n',
+      ),
+      schema,
+    });
+    assert.ok(
+      bad.errors.some((e) => e.row === 3 && e.column === "Amount" && e.code === "type"),
+      JSON.stringify(bad.errors),
+    );
   });
 
   it("reports missing columns, matching headers loosely", async () => {

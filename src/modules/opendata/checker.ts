@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Conn, csvSource, num, openDuck, queryRows } from "./duck.ts";
+import { type Conn, loadCsv, num, openDuck, queryRows } from "./duck.ts";
 import { mask, rulesForColumn } from "./screen.ts";
 import { screenColumns } from "./screen-columns.ts";
 import {
@@ -19,7 +19,7 @@ import { checkInOnePass, PARQUET_OPTIONS, typedSelect } from "./typed-copy.ts";
 
 export { type Conn, openDuck, queryRows } from "./duck.ts";
 
-/** One problem in one cell: the line in the file (the header is line 1), the column and what is wrong. */
+/** One problem in one cell: the row in the file (the header is row 1; a quoted cell over several lines is in one row), the column and what is wrong. */
 export interface Problem {
   row: number;
   column: string;
@@ -68,17 +68,6 @@ export interface CheckOptions {
   progress?: (percent: number, message: string) => Promise<void> | void;
   /** Problems listed in full per check (all are counted). */
   sampleLimit?: number;
-}
-
-/** Reads the CSV into a table `raw` of text columns; Windows-1252 files (the £ of Excel exports) are retried as Latin-1. */
-async function load(conn: Conn, path: string): Promise<void> {
-  try {
-    await conn.run(`CREATE TABLE raw AS SELECT * FROM ${csvSource(path)}`);
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    if (!/unicode|utf-?8|encoding/i.test(message)) throw err;
-    await conn.run(`CREATE TABLE raw AS SELECT * FROM ${csvSource(path, "latin-1")}`);
-  }
 }
 
 function describe(r: CheckReport): string {
@@ -155,7 +144,7 @@ async function checkThoroughly(
 ): Promise<CheckReport> {
   const limit = options.sampleLimit ?? 20;
   try {
-    await load(conn, options.csvPath);
+    await loadCsv(conn, options.csvPath, "raw");
   } catch (err) {
     report.unreadable = readableCsvError(err);
     report.summary = describe(report);

@@ -28,9 +28,43 @@ export async function openDuck(
   return Instance.create(":memory:", settings);
 }
 
+export interface CsvReading {
+  /** The file's encoding when it is not UTF-8 ("latin-1" for Windows-1252 exports). */
+  encoding?: string;
+  /**
+   * One thread: DuckDB's parallel reader cannot pad short rows in a file with line breaks inside quoted
+   * cells (an address over several lines, as Excel writes it).
+   */
+  serial?: boolean;
+}
+
 /** Every cell of a CSV file as text (nothing guessed), short rows padded with NULLs. */
-export function csvSource(path: string, encoding?: string): string {
+export function csvSource(path: string, reading: CsvReading = {}): string {
   return `read_csv(${literal(path)}, all_varchar = true, header = true, null_padding = true, sample_size = 20480${
-    encoding ? `, encoding = ${literal(encoding)}` : ""
-  })`;
+    reading.encoding ? `, encoding = ${literal(reading.encoding)}` : ""
+  }${reading.serial ? ", parallel = false" : ""})`;
+}
+
+/**
+ * Reads a CSV into `table`, every cell as text, the first data row as rowid 0 (row n of a report is
+ * rowid + 2: the header is row 1). Windows-1252 files (the £ of Excel exports) are read again as Latin-1,
+ * and files with line breaks inside quoted cells again by one thread.
+ */
+export async function loadCsv(conn: Conn, path: string, table: string): Promise<void> {
+  let reading: CsvReading = {};
+  for (;;) {
+    try {
+      await conn.run(
+        `CREATE OR REPLACE TABLE ${table} AS SELECT * FROM ${csvSource(path, reading)}`,
+      );
+      return;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (!reading.serial && /quoted new ?lines/i.test(message))
+        reading = { ...reading, serial: true };
+      else if (!reading.encoding && /unicode|utf-?8|encoding/i.test(message))
+        reading = { ...reading, encoding: "latin-1" };
+      else throw err;
+    }
+  }
 }

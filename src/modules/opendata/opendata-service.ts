@@ -11,7 +11,7 @@ import type { MailService } from "../../platform/mail/mail-service.ts";
 import type { OrganisationService } from "../organisation/organisation-service.ts";
 import { type CheckReport, checkTable, type Finding, openDuck, screenText } from "./checker.ts";
 import { Datastore } from "./datastore.ts";
-import { csvSource } from "./duck.ts";
+import { loadCsv } from "./duck.ts";
 import { jsonToTable } from "./json-table.ts";
 import { SCREEN_RULES } from "./screen.ts";
 import { ident, literal, type TableSchema, valueSql } from "./table-schema.ts";
@@ -1096,10 +1096,9 @@ export class OpenDataService {
   /**
    * Writes `target`: the CSV at `source` with the redactions made, and counts the cells each one replaced.
    * Rows are numbered exactly as the check report numbers them (checker.ts): the file is read the same way
-   * (`csvSource`, retried as Latin-1) into a table, and row n is `rowid + 2`: the header is row 1. Rows are
-   * *records*, not physical lines, as in a spreadsheet: a blank line is no row, so the lines after it are
-   * numbered one less than a text editor would. (A quoted cell over several lines would be one row too, but
-   * `csvSource` cannot read such a file today, so it never passes the check to reach a review.)
+   * (`loadCsv`) into a table, and row n is `rowid + 2`: the header is row 1. Rows are *records*, not
+   * physical lines, as in a spreadsheet: a blank line is no row, so the lines after it are numbered one less
+   * than a text editor would, and a quoted cell over several lines is one row.
    */
   private async redactCsv(
     source: string,
@@ -1112,13 +1111,7 @@ export class OpenDataService {
     const instance = await openDuck({ tempDir });
     const conn = await instance.connect();
     try {
-      try {
-        await conn.run(`CREATE TABLE raw AS SELECT * FROM ${csvSource(source)}`);
-      } catch (err) {
-        if (!/unicode|utf-?8|encoding/i.test(err instanceof Error ? err.message : String(err)))
-          throw err;
-        await conn.run(`CREATE TABLE raw AS SELECT * FROM ${csvSource(source, "latin-1")}`);
-      }
+      await loadCsv(conn, source, "raw");
       const header = (await conn.runAndReadAll("DESCRIBE raw"))
         .getRowObjectsJS()
         .map((r) => String(r.column_name));
