@@ -346,6 +346,24 @@ describe("one pass over a valid file, the thorough check for the rest", () => {
     );
   });
 
+  it("finds a repeated value in a unique column that also has empty cells", async () => {
+    const uniqueCode: TableSchema = {
+      fields: [
+        { name: "Code", type: "string", constraints: { unique: true } },
+        { name: "Amount", type: "number" },
+      ],
+    };
+    const r = await checkTable({
+      csvPath: csv("Code,Amount\nA1,1\n,2\nA1,3\n,4\n"),
+      schema: uniqueCode,
+    });
+    assert.equal(r.valid, false);
+    assert.deepEqual(
+      r.errors.map((e) => [e.row, e.code, e.value]),
+      [[4, "unique", "A1"]],
+    );
+  });
+
   it("finds personal data in a free-text column of a large valid file, with its line", async () => {
     const path = spendFile(30_000, (i) =>
       i === 20_000 ? { Purpose: '"Refund, call Jo on 07700 900123"' } : {},
