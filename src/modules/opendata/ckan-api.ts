@@ -346,7 +346,7 @@ export async function ckanRoutes(app: FastifyInstance, services: Services) {
         return fail(409, {
           __type: "Validation Error",
           [err.field ?? "query"]: [err.message],
-          ...(err.field === "sql" ? { info: { orig: [err.message] } } : {}),
+          ...(err.field === "query" ? { info: { orig: [err.message] } } : {}),
         });
       request.log.error({ err }, "CKAN action failed");
       return fail(500, { __type: "Internal Server Error", message: "Internal Server Error" });

@@ -242,8 +242,9 @@ export class Datastore {
     options: { timeoutMs?: number } = {},
   ): Promise<{ fields: DatastoreField[]; records: Record<string, unknown>[] }> {
     const text = statement.trim().replace(/;\s*$/, "");
-    if (!text) throw new DatastoreError("sql is required", "sql");
-    if (text.includes(";")) throw new DatastoreError("Only one SELECT statement is allowed", "sql");
+    // CKAN names a missing statement by its parameter and anything wrong with it "query".
+    if (!text) throw new DatastoreError("Missing value", "sql");
+    if (text.includes(";")) throw new DatastoreError("Query is not a single statement.", "query");
     const instance = await openDuck({ threads: 1, memoryLimit: "512MB" });
     const conn = await instance.connect();
     const timer = setTimeout(() => conn.interrupt(), options.timeoutMs ?? 5000);
@@ -262,7 +263,7 @@ export class Datastore {
           /SELECT/i.test(parsed.error_message ?? "")
             ? "Only SELECT statements are allowed"
             : `Invalid SQL: ${parsed.error_message ?? ""}`.trim(),
-          "sql",
+          "query",
         );
       const referenced = [...tables.keys()].filter((id) => text.includes(id));
       for (const id of referenced)
@@ -284,9 +285,8 @@ export class Datastore {
     } catch (err) {
       if (err instanceof DatastoreError) throw err;
       const message = err instanceof Error ? err.message : String(err);
-      if (/interrupt/i.test(message))
-        throw new DatastoreError("Query took too long and was stopped", "sql");
-      throw new DatastoreError(message.split("\n")[0].replace(/\/[^\s"']+/g, "…"), "sql");
+      if (/interrupt/i.test(message)) throw new DatastoreError("Query took too long", "query");
+      throw new DatastoreError(message.split("\n")[0].replace(/\/[^\s"']+/g, "…"), "query");
     } finally {
       clearTimeout(timer);
       conn.closeSync();

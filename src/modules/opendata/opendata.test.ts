@@ -115,6 +115,18 @@ describe("open data: the gate, publication and the CKAN API", () => {
       `sql=${encodeURIComponent(`DROP VIEW "${resource.id}"`)}`,
     );
     assert.equal(write.body.success, false);
+    // CKAN's datastore_search_sql errors: the statement's problems under "query", with info.orig.
+    assert.equal(write.status, 409);
+    assert.equal(write.body.error.__type, "Validation Error");
+    assert.ok(Array.isArray(write.body.error.query), JSON.stringify(write.body.error));
+    assert.ok(Array.isArray(write.body.error.info?.orig));
+    const two = await ckan(
+      "datastore_search_sql",
+      `sql=${encodeURIComponent(`SELECT 1; SELECT 2`)}`,
+    );
+    assert.deepEqual(two.body.error.query, ["Query is not a single statement."]);
+    const none = await ckan("datastore_search_sql", "");
+    assert.deepEqual(none.body.error, { __type: "Validation Error", sql: ["Missing value"] });
 
     // CKAN's error shapes.
     const missing = await ckan("datastore_search", "");

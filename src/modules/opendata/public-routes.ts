@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { createReadStream, existsSync } from "node:fs";
+import { rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { publicAccess } from "../../platform/auth/policy.ts";
@@ -212,7 +214,16 @@ export async function publicOpenDataRoutes(app: FastifyInstance, services: Servi
     if (ext !== "csv" && ext !== "json")
       throw new HttpError(404, "Downloads are CSV, JSON or Parquet.");
     const out = join(opendata.versionDir(r.id, r.published.id), `export.${ext}`);
-    if (!existsSync(out)) await opendata.datastore.export(parquet, out, ext);
+    if (!existsSync(out)) {
+      // Written aside and moved into place, so a second request never streams half a file.
+      const partial = `${out}.${randomUUID()}.partial`;
+      try {
+        await opendata.datastore.export(parquet, partial, ext);
+        await rename(partial, out);
+      } finally {
+        await rm(partial, { force: true });
+      }
+    }
     return send(
       reply,
       out,
