@@ -170,6 +170,9 @@ describe("CKAN Action API against CKAN 2.10/2.11", () => {
       Date.parse(all.results[0].metadata_modified) >= Date.parse(all.results[1].metadata_modified),
     );
     assert.equal(all.facets.res_format.CSV, 1);
+    // A link is "HTML" in the facet, as in its resource's format.
+    assert.equal(all.facets.res_format.HTML, 1);
+    assert.equal(all.facets.res_format.LINK, undefined);
     assert.equal(all.facets.tags.spend, 1);
     for (const field of ["tags", "res_format", "organization"]) {
       hasKeys(`search_facets.${field}`, all.search_facets[field], ["title", "items"]);
@@ -184,6 +187,7 @@ describe("CKAN Action API against CKAN 2.10/2.11", () => {
     assert.equal(await count({ fq: "tags:meetings" }), 1);
     assert.equal(await count({ fq: "res_format:CSV" }), 1);
     assert.equal(await count({ fq: 'res_format:"CSV"' }), 1);
+    assert.equal(await count({ fq: "res_format:HTML" }), 1);
     assert.equal(await count({ fq: "organization:finance-revenues" }), 1);
     assert.equal(await count({ fq: "-organization:finance-revenues" }), 1);
     assert.equal(await count({ q: "tags:spend" }), 1);

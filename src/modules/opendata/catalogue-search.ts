@@ -50,7 +50,8 @@ function values(d: Dataset, field: string): string[] {
     case "organization":
       return d.serviceAreaName ? [slugify(d.serviceAreaName)] : [];
     case "res_format":
-      return [...new Set(d.resources.map((r) => r.format))];
+      // As resources show it (presenters.ts): a link is CKAN's "HTML".
+      return [...new Set(d.resources.map((r) => (r.format === "LINK" ? "HTML" : r.format)))];
     case "license_id":
       return [d.licence];
     case "frequency":
@@ -66,6 +67,7 @@ function values(d: Dataset, field: string): string[] {
 
 function displayName(field: string, value: string, datasets: Dataset[]): string {
   if (field === "license_id") return LICENCES[value as keyof typeof LICENCES]?.title ?? value;
+  if (field === "res_format" && value === "HTML") return "Web page (link)";
   if (field === "frequency") return FREQUENCIES[value as keyof typeof FREQUENCIES]?.label ?? value;
   if (field === "groups")
     return datasets.flatMap((d) => d.themes).find((t) => slugify(t) === value) ?? value;
