@@ -7,7 +7,7 @@ import { type Conn, checkTable, openDuck, screenText } from "./checker.ts";
 import { isValidNhsNumber, looksLikePerson, SCREEN_RULES } from "./screen.ts";
 import { describeTableFile, tableSql } from "./table-file.ts";
 import { type TableSchema, trimSql } from "./table-schema.ts";
-import { CODE_TEMPLATES, periodFor } from "./transparency-code.ts";
+import { CODE_TEMPLATES, periodFor, readPeriod } from "./transparency-code.ts";
 import { checkInOnePass } from "./typed-copy.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "steward-checker-"));
@@ -149,6 +149,29 @@ describe("Table Schema validation", () => {
     }
     assert.equal(periodFor(CODE_TEMPLATES[0], 2024, 1).due, "2024-07-31");
     assert.equal(periodFor(CODE_TEMPLATES[0], 2024, 4).code, "2024-25-Q4");
+  });
+
+  it("reads the period an officer types as the compliance view's code, or says what to write", () => {
+    const quarterly = CODE_TEMPLATES.find((t) => t.frequency === "quarterly");
+    const annual = CODE_TEMPLATES.find((t) => t.frequency === "annual");
+    for (const [typed, code] of [
+      ["2025-26", "2025-26"],
+      ["2025/26", "2025-26"],
+      ["2025/2026", "2025-26"],
+      [" 2025-26-q1 ", "2025-26-Q1"],
+      ["2025-26 Q3", "2025-26-Q3"],
+      ["Q4 2025/26", "2025-26-Q4"],
+      ["1999-00", "1999-00"],
+    ])
+      assert.deepEqual(readPeriod(typed), { code }, typed);
+    for (const typed of ["2025", "2025-27", "2025-26-Q5", "Q1 2025-26-Q2", "April 2025", "26-27"])
+      assert.ok("error" in readPeriod(typed), typed);
+    assert.match(
+      (readPeriod("2025-26", quarterly) as { error: string }).error,
+      /quarterly: give the quarter, like 2025-26-Q1/,
+    );
+    assert.match((readPeriod("2025-26-Q2", annual) as { error: string }).error, /once a year/);
+    assert.deepEqual(readPeriod("2025-26", annual), { code: "2025-26" });
   });
 });
 

@@ -23,6 +23,7 @@ import {
   PUBLICATION_CLASSES,
   type PublicationClass,
   periodsOf,
+  readPeriod,
 } from "./transparency-code.ts";
 import {
   FORMATS,
@@ -594,10 +595,16 @@ export class OpenDataService {
     const id = await this.db.transaction().execute(async (trx) => {
       const dataset = await trx
         .selectFrom("opendata_datasets")
-        .select(["id", "title"])
+        .select(["id", "title", "template"])
         .where("id", "=", datasetId)
         .executeTakeFirst();
       if (!dataset) throw new OpenDataInputError("datasetId", "No such dataset");
+      // The compliance view counts a file by its period code, so what was typed is read as one.
+      if (input.period?.trim()) {
+        const read = readPeriod(input.period, codeTemplate(dataset.template));
+        if ("error" in read) throw new OpenDataInputError("period", read.error);
+        input = { ...input, period: read.code };
+      }
       const position = await trx
         .selectFrom("opendata_resources")
         .select(sql<number>`coalesce(max(position), 0) + 1`.as("p"))

@@ -216,7 +216,21 @@ describe("open data: the gate, publication and the CKAN API", () => {
       name: "Q1",
       format: "CSV",
       schemaName: "spend-over-500",
+      period: "Q1 2024/25",
     });
+    assert.equal(
+      resource.period,
+      "2024-25-Q1",
+      "the period is stored as the compliance view counts it",
+    );
+    await assert.rejects(
+      ctx.services.opendata.addResource(testActor, dataset.id, {
+        name: "Q2",
+        format: "CSV",
+        period: "2024-2026",
+      }),
+      /A council year runs April to March/,
+    );
     const page = await client.get(`/staff/open-data/${dataset.id}/resources/${resource.id}`);
     assert.equal(page.statusCode, 200);
     const bad = spendCsv(3, [

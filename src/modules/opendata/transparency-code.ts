@@ -422,6 +422,41 @@ export function periodsOf(template: CodeTemplate, year: number): Period[] {
 
 export function parsePeriod(code: string): { year: number; quarter?: number } | undefined {
   const m = /^(\d{4})-(\d{2})(?:-Q([1-4]))?$/.exec(code);
-  if (!m) return undefined;
+  if (!m || (Number(m[1]) + 1) % 100 !== Number(m[2])) return undefined;
   return { year: Number(m[1]), quarter: m[3] ? Number(m[3]) : undefined };
+}
+
+/**
+ * The period code of what an officer typed: "2025-26", "2025/26", "2025/2026", "2025-26 Q1", "Q1 2025/26"
+ * or "2025-26-Q1" all read as the compliance view's codes (2025-26, 2025-26-Q1). With a template, a
+ * quarterly dataset needs the quarter and an annual one must not have one. An error says what to write.
+ */
+export function readPeriod(
+  text: string,
+  template?: CodeTemplate,
+): { code: string } | { error: string } {
+  const example = template?.frequency === "annual" ? "2025-26" : "2025-26-Q1";
+  const compact = text.trim().replace(/\s+/g, " ").toUpperCase();
+  const m = /^(?:Q([1-4]) )?(\d{4}) ?[-/] ?(\d{2}|\d{4})(?:[- ]?Q([1-4]))?$/.exec(compact);
+  if (!m || (m[1] && m[4]))
+    return {
+      error: `Enter the period as a council year, like 2025-26, or a quarter, like 2025-26-Q1 (not ${text.trim()})`,
+    };
+  const year = Number(m[2]);
+  const next = Number(m[3]);
+  if (next % 100 !== (year + 1) % 100)
+    return {
+      error: `A council year runs April to March: ${year}-${String((year + 1) % 100).padStart(2, "0")}, not ${text.trim()}`,
+    };
+  const quarter = m[1] ?? m[4];
+  if (template?.frequency === "quarterly" && !quarter)
+    return {
+      error: `${template.title} is published quarterly: give the quarter, like ${year}-${String((year + 1) % 100).padStart(2, "0")}-Q1`,
+    };
+  if (template?.frequency === "annual" && quarter)
+    return {
+      error: `${template.title} is published once a year: give the council year, like ${example}`,
+    };
+  const code = `${year}-${String((year + 1) % 100).padStart(2, "0")}${quarter ? `-Q${quarter}` : ""}`;
+  return { code };
 }
