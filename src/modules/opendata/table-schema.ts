@@ -36,7 +36,19 @@ export interface TableSchema {
 
 export const FIELD_TYPES: FieldType[] = ["string", "number", "integer", "date", "boolean", "year"];
 
-/** Day-first formats tried in order: 31/03/2025, 31-03-2025, 2025-03-31, 31.03.2025, 31 March 2025, 31 Mar 2025, 31/03/25. */
+/**
+ * Day-first formats with a four-digit year, tried in order (try_strptime takes the first that parses, and a
+ * format that fails costs more than one that parses, so the common ones come first): 31/03/2025,
+ * 31-03-2025, 2025-03-31, 31.03.2025, 31 March 2025, 31 Mar 2025, 31-Mar-2025, then date-times. DuckDB's %Y
+ * also reads one to three digits (31/03/25 would be the year 25), so a date before the year 1000 is never
+ * taken from these: it is tried with TWO_DIGIT_YEAR_FORMATS instead.
+ *
+ * A date field holds a date, not a time (Frictionless), but Excel writes a date cell as a date-time when
+ * exported, and databases write ISO date-times: midnight is accepted as the date, written the ways those
+ * tools write it. Any other time is not a date (which day is meant depends on the time zone and on what the
+ * time records), so it fails with the usual "is not a date". The times are literal text in the formats,
+ * which costs nothing per cell.
+ */
 export const UK_DATE_FORMATS = [
   "%d/%m/%Y",
   "%d-%m-%Y",
@@ -44,7 +56,29 @@ export const UK_DATE_FORMATS = [
   "%d.%m.%Y",
   "%d %B %Y",
   "%d %b %Y",
+  "%d-%b-%Y",
+  "%d/%m/%Y 00:00:00",
+  "%d/%m/%Y 00:00",
+  "%d/%m/%Y 0:00",
+  "%Y-%m-%dT00:00:00",
+  "%Y-%m-%d 00:00:00",
+  "%Y-%m-%dT00:00:00Z",
+  "%Y-%m-%dT00:00:00.000Z",
+  "%Y-%m-%d 00:00:00.000",
+];
+
+/**
+ * Day-first formats with a two-digit year, tried only for a value none of UK_DATE_FORMATS reads with a year
+ * from 1000 on. DuckDB's %y reads 00-68 as 2000-2068 and 69-99 as 1969-1999 (the POSIX rule, as in C and
+ * Python): 31/03/25 is 31 March 2025. Month first is never tried: 03/31/25 has no month 31 and fails.
+ */
+export const TWO_DIGIT_YEAR_FORMATS = [
   "%d/%m/%y",
+  "%d-%m-%y",
+  "%d.%m.%y",
+  "%d %B %y",
+  "%d %b %y",
+  "%d-%b-%y",
 ];
 
 export function ident(name: string): string {
@@ -80,6 +114,32 @@ export function valueSql(column: string, missing: string[] = [""]): string {
 const MONEY = String.raw`^-?£?-?\d{1,3}(,\d{3})*(\.\d+)?$|^-?£?-?\d+(\.\d+)?$|^\(£?\d{1,3}(,\d{3})*(\.\d+)?\)$|^\(£?\d+(\.\d+)?\)$`;
 const BARE = String.raw`^-?\d+(\.\d+)?([eE][-+]?\d+)?$`;
 
+/**
+ * Amounts as finance systems also write them, tried only for a value MONEY does not match: "£ 1,234.50",
+ * "GBP 1,234.50", "1,234.50 GBP", a trailing minus "1234.50-", "(£ 1,000.00)". Each has at most one minus
+ * sign or one pair of brackets, so the amount is its digits, negative when it has either. "CR" and "DR"
+ * stay refused: whether a credit is money in or out depends on the ledger the file came from.
+ */
+const AMOUNT = String.raw`(?:\d{1,3}(?:,\d{3})*|\d+)(?:\.\d+)?`;
+const POUNDS = "(?:£ ?|GBP ?)";
+const MONEY_WRITTEN_OUT = [
+  `^(?:-${POUNDS}?|${POUNDS}?-?)${AMOUNT}$`,
+  `^-?${AMOUNT} ?GBP$`,
+  `^${POUNDS}?${AMOUNT}-$`,
+  String.raw`^\(${POUNDS}?${AMOUNT}\)$`,
+  String.raw`^\(${AMOUNT} ?GBP\)$`,
+].join("|");
+
+/** A date read with `formats`; those with a four-digit year never give a year before 1000 (see UK_DATE_FORMATS). */
+function dateSql(v: string, formats: string[], twoDigitYears: string[] = []): string {
+  const list = (f: string[]) => `[${f.map(literal).join(", ")}]`;
+  const parsed = `try_strptime(${v}, ${list(formats)})`;
+  if (!formats.some((f) => f.includes("%Y"))) return `CAST(${parsed} AS DATE)`;
+  // DuckDB works out `parsed` once for both places it appears (common subexpressions of a projection).
+  const otherwise = twoDigitYears.length ? ` ELSE try_strptime(${v}, ${list(twoDigitYears)})` : "";
+  return `CAST(CASE WHEN ${parsed} >= TIMESTAMP '1000-01-01' THEN ${parsed}${otherwise} END AS DATE)`;
+}
+
 /** SQL giving the typed value of `v` (an expression), NULL when it does not parse. */
 export function typedSql(field: SchemaField, v: string): string {
   switch (field.type) {
@@ -88,7 +148,10 @@ export function typedSql(field: SchemaField, v: string): string {
         // Brackets (a negative amount) can only wrap the whole value, so most values need two replaces, not four.
         const plain = `replace(replace(${v}, '£', ''), ',', '')`;
         const cleaned = `CASE WHEN starts_with(${v}, '(') THEN replace(replace(${plain}, '(', '-'), ')', '') ELSE ${plain} END`;
-        return `CASE WHEN regexp_matches(${v}, ${literal(MONEY)}) THEN TRY_CAST(${cleaned} AS DOUBLE) END`;
+        // The written-out forms are tried only for values the common form does not match.
+        const negative = `CASE WHEN contains(${v}, '-') OR starts_with(${v}, '(') THEN -1 ELSE 1 END`;
+        const writtenOut = `TRY_CAST(regexp_replace(${v}, '[^0-9.]', '', 'g') AS DOUBLE) * ${negative}`;
+        return `CASE WHEN regexp_matches(${v}, ${literal(MONEY)}) THEN TRY_CAST(${cleaned} AS DOUBLE) WHEN regexp_matches(${v}, ${literal(MONEY_WRITTEN_OUT)}) THEN ${writtenOut} END`;
       }
       return `CASE WHEN regexp_matches(${v}, ${literal(BARE)}) THEN TRY_CAST(${v} AS DOUBLE) END`;
     }
@@ -100,15 +163,12 @@ export function typedSql(field: SchemaField, v: string): string {
       return `CASE WHEN regexp_matches(${v}, '^\\d{4}$') THEN TRY_CAST(${v} AS INTEGER) END`;
     case "boolean":
       return `CASE WHEN lower(${v}) IN ('true', 'yes', 'y', '1') THEN true WHEN lower(${v}) IN ('false', 'no', 'n', '0') THEN false END`;
-    case "date": {
-      const formats =
-        field.format && field.format !== "any" && field.format !== "default"
-          ? [field.format]
-          : field.format === "default"
-            ? ["%Y-%m-%d"]
-            : UK_DATE_FORMATS;
-      return `CAST(try_strptime(${v}, [${formats.map(literal).join(", ")}]) AS DATE)`;
-    }
+    case "date":
+      if (field.format && field.format !== "any" && field.format !== "default")
+        return dateSql(v, [field.format]);
+      return field.format === "default"
+        ? dateSql(v, ["%Y-%m-%d"])
+        : dateSql(v, UK_DATE_FORMATS, TWO_DIGIT_YEAR_FORMATS);
     default:
       return v;
   }
@@ -248,13 +308,38 @@ export function checksFor(
       failSql: `(length(${v}) > ${Number(c.maxLength)})`,
       message: `is longer than ${c.maxLength} characters`,
     });
-  if (c.enum?.length)
-    checks.push({
-      code: "enum",
-      failSql: `(${v} IS NOT NULL AND ${v} NOT IN (${c.enum.map(literal).join(", ")}))`,
-      message: `is not one of: ${c.enum.join(", ")}`,
-    });
+  if (c.enum?.length) checks.push(...enumChecks(v, c.enum));
   return checks;
+}
+
+/** Suggestions are offered for lists up to this long: each listed value is a check of its own. */
+const MAX_SUGGESTED_ENUM = 20;
+
+/**
+ * A value must be one of the listed values exactly (Frictionless): "tender" is not "Tender". A value that
+ * differs from a listed one only in capitals is refused with a message naming that value, by a check of its
+ * own for each listed value (unless two listed values differ only in capitals); the first check takes the
+ * rest. The checks are disjoint, so a cell is counted once.
+ */
+function enumChecks(v: string, values: string[]): Check[] {
+  const listed = `${v} NOT IN (${values.map(literal).join(", ")})`;
+  const message = `is not one of: ${values.join(", ")}`;
+  const lowered = values.map((e) => e.toLowerCase());
+  const suggested =
+    values.length > MAX_SUGGESTED_ENUM
+      ? []
+      : values.filter((_, i) => lowered.indexOf(lowered[i]) === lowered.lastIndexOf(lowered[i]));
+  const other = suggested.length
+    ? ` AND lower(${v}) NOT IN (${suggested.map((e) => literal(e.toLowerCase())).join(", ")})`
+    : "";
+  return [
+    { code: "enum", failSql: `(${v} IS NOT NULL AND ${listed}${other})`, message },
+    ...suggested.map((e) => ({
+      code: "enum" as const,
+      failSql: `(${v} IS NOT NULL AND ${listed} AND lower(${v}) = ${literal(e.toLowerCase())})`,
+      message: `${message}; did you mean “${e}”?`,
+    })),
+  ];
 }
 
 /** Header names compared loosely: case, spaces, underscores and punctuation ignored. */
