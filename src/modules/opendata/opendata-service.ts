@@ -641,6 +641,62 @@ export class OpenDataService {
     return this.resource(id) as Promise<Resource>;
   }
 
+  /** A resource's name, description, period (read as addResource reads it) and, for a link, its address. */
+  async updateResource(
+    ctx: AuditContext,
+    resourceId: string,
+    input: { name: string; description?: string; period?: string | null; linkUrl?: string | null },
+  ): Promise<Resource> {
+    const resource = await this.resource(resourceId);
+    if (!resource) throw new OpenDataInputError("resource", "No such resource");
+    const [dataset] = await this.load({ ids: [resource.datasetId] });
+    let period: string | null = null;
+    if (input.period?.trim()) {
+      const read = readPeriod(input.period, codeTemplate(dataset?.template));
+      if ("error" in read) throw new OpenDataInputError("period", read.error);
+      period = read.code;
+    }
+    if (resource.format === "LINK" && !/^https?:\/\/\S+$/.test(input.linkUrl ?? ""))
+      throw new OpenDataInputError("linkUrl", "Enter the link's address, starting https://");
+    const after = {
+      name: input.name,
+      description: input.description ?? "",
+      period,
+      linkUrl: resource.format === "LINK" ? (input.linkUrl ?? null) : null,
+    };
+    const before = {
+      name: resource.name,
+      description: resource.description,
+      period: resource.period,
+      linkUrl: resource.linkUrl,
+    };
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable("opendata_resources")
+        .set({
+          name: after.name,
+          description: after.description,
+          period: after.period,
+          link_url: after.linkUrl,
+        })
+        .where("id", "=", resourceId)
+        .execute();
+      await this.touch(trx, resource.datasetId);
+      await this.audit.record(
+        ctx,
+        {
+          action: "update",
+          entityType: "open-resource",
+          entityId: resourceId,
+          summary: `Resource “${after.name}” edited`,
+          changes: diff(before, after),
+        },
+        trx,
+      );
+    });
+    return (await this.resource(resourceId)) as Resource;
+  }
+
   async resource(id: string): Promise<Resource | undefined> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
     const row = await this.db

@@ -260,6 +260,41 @@ describe("open data: the gate, publication and the CKAN API", () => {
     assert.equal(garbage.gate, "invalid");
   });
 
+  it("lets an officer correct a resource's name and period, refusing a period it cannot read", async () => {
+    const { client } = await signedInClient(ctx, ["asset-owner"]);
+    const dataset = await ctx.services.opendata.create(
+      testActor,
+      datasetInput({ slug: "spend-details", template: "spend-over-500" }),
+    );
+    const resource = await ctx.services.opendata.addResource(testActor, dataset.id, {
+      name: "Spend",
+      format: "CSV",
+    });
+    const url = `/staff/open-data/${dataset.id}/resources/${resource.id}`;
+    const page = await client.get(url);
+    assert.match(page.body, /Change the name, description or period/);
+    const bad = await client.post(url, { name: "Spend Q1", period: "2024-25" });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /govuk-error-summary/);
+    assert.match(bad.body, /published quarterly: give the quarter/);
+    assert.match(bad.body, /value="Spend Q1"/, "what was typed is kept");
+    assert.equal((await ctx.services.opendata.resource(resource.id))?.period, null);
+    const good = await client.post(url, { name: "Spend Q1", period: "Q1 2024/25" });
+    assert.equal(good.statusCode, 303);
+    const saved = await ctx.services.opendata.resource(resource.id);
+    assert.equal(saved?.name, "Spend Q1");
+    assert.equal(saved?.period, "2024-25-Q1");
+    const edits = await ctx.services.audit.search({
+      entityType: "open-resource",
+      entityId: resource.id,
+      limit: 20,
+    });
+    assert.ok(
+      edits.events.some((e) => e.action === "update" && /Spend Q1/.test(e.summary ?? "")),
+      JSON.stringify(edits.events.map((e) => e.summary)),
+    );
+  });
+
   it("shows the public search, the publication scheme and the compliance view", async () => {
     const search = await ctx.app.inject({ url: "/data?q=spending&format=CSV" });
     assert.equal(search.statusCode, 200);

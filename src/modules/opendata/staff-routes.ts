@@ -105,6 +105,13 @@ const resourceForm = z.object({
   period: z.string().trim().max(20).optional(),
 });
 
+const resourceDetailsForm = z.object({
+  name: z.string().trim().min(1, "Enter a name for the resource").max(200),
+  description: z.string().trim().max(2000).optional(),
+  linkUrl: z.string().trim().optional(),
+  period: z.string().trim().max(20).optional(),
+});
+
 const reviewForm = z.object({
   decision: z.enum(["not-personal-data", "redact"], "Choose what to do"),
   reason: z
@@ -492,8 +499,28 @@ export async function staffOpenDataRoutes(app: FastifyInstance, services: Servic
             ? "File uploaded and checked"
             : done === "queued"
               ? "File uploaded. The checks are running"
-              : undefined,
+              : done === "details"
+                ? "Details saved"
+                : undefined,
     });
+  });
+
+  app.post("/staff/open-data/:id/resources/:rid", { config: edit }, async (request, reply) => {
+    const { id, rid } = request.params as { id: string; rid: string };
+    const form = parseForm(resourceDetailsForm, request.body);
+    if (!form.ok)
+      return resourcePage(reply.code(400), id, rid, { errors: form.errors, values: form.values });
+    try {
+      await opendata.updateResource(request.audit, rid, form.value);
+      return reply.redirect(`/staff/open-data/${id}/resources/${rid}?done=details`, 303);
+    } catch (err) {
+      if (err instanceof OpenDataInputError)
+        return resourcePage(reply.code(400), id, rid, {
+          errors: fieldError(err.field, err.message),
+          values: form.value,
+        });
+      throw err;
+    }
   });
 
   app.post(
