@@ -221,7 +221,8 @@ export async function openDataApiRoutes(app: FastifyInstance, services: Services
         dataset: r.template.key,
         title: r.template.title,
         frequency: r.template.frequency,
-        setUp: !r.missing,
+        // Public: only published datasets count (a draft or private one is nobody else's business yet).
+        setUp: r.datasets.some((d) => d.status === "published"),
         periods: r.periods.map((p) => ({
           period: p.code,
           label: p.label,

@@ -310,6 +310,14 @@ describe("open data: the gate, publication and the CKAN API", () => {
     const spend = api.json().find((r: { dataset: string }) => r.dataset === "spend-over-500");
     assert.equal(spend.periods[0].period, "2024-25-Q1");
     assert.ok(["published", "published-late"].includes(spend.periods[0].status));
+    assert.equal(spend.setUp, true);
+    // A draft for a Code dataset is not shown to the public as set up.
+    await ctx.services.opendata.create(
+      testActor,
+      datasetInput({ slug: "fraud-draft", template: "fraud" }),
+    );
+    const later = await ctx.app.inject({ url: "/api/v1/open-data/transparency-code?year=2024" });
+    assert.equal(later.json().find((r: { dataset: string }) => r.dataset === "fraud").setUp, false);
     const staff = await signedInClient(ctx, ["caseworker"]);
     assert.equal((await staff.client.get("/staff/open-data")).statusCode, 403);
   });
