@@ -1,6 +1,6 @@
 import type { Finding } from "./checker.ts";
 import { type Conn, num, queryRows } from "./duck.ts";
-import { mask, rulesForColumn, type ScreenRule } from "./screen.ts";
+import { isNameOfPeopleColumn, mask, rulesForColumn, type ScreenRule } from "./screen.ts";
 import { literal, type SchemaField } from "./table-schema.ts";
 
 /** Where the screen reads a table: the text table of a thorough check, or the typed Parquet file. */
@@ -90,7 +90,7 @@ export async function screenColumns(
         postcodeColumns.push({ column, count, examples });
         continue;
       }
-      if (rule.id === "person-name") personColumns.push(column);
+      if (rule.id === "person-name" || rule.id === "individual-name") personColumns.push(column);
       findings.push({
         rule: rule.id,
         label: rule.label,
@@ -101,9 +101,8 @@ export async function screenColumns(
       });
     }
   }
-  const namedPeople =
-    personColumns.length > 0 ||
-    columns.some((c) => /^(full.?)?name$|surname|forename|first.?name/i.test(c));
+  // Names found by the screen, or a column named for people (surnames, tenants, applicants...).
+  const namedPeople = personColumns.length > 0 || columns.some(isNameOfPeopleColumn);
   if (namedPeople) {
     const postcode = rulesForColumn("").find((r) => r.id === "postcode");
     for (const p of postcodeColumns)
