@@ -98,14 +98,29 @@ export async function run(args: string[]): Promise<number> {
         log(`Created dataset ${dataset.slug} (draft).`);
       }
       const name = values.resource ?? basename(file);
-      const resource =
-        dataset.resources.find((r) => r.name === name) ??
+      const existing = dataset.resources.find((r) => r.name === name);
+      if (existing && values.schema && values.schema !== existing.schemaName)
+        throw new UsageError(
+          `the resource “${name}” is checked against ${existing.schemaName ? `the ${existing.schemaName} schema` : "no named schema"}, not ${values.schema}: leave out --schema, or add the file as a new resource with --resource NAME`,
+        );
+      let resource =
+        existing ??
         (await opendata.addResource(cliActor, dataset.id, {
           name,
           format,
           schemaName: values.schema ?? null,
           period: values.period ?? null,
         }));
+      if (existing && values.period) {
+        resource = await opendata.updateResource(cliActor, existing.id, {
+          name: existing.name,
+          description: existing.description,
+          linkUrl: existing.linkUrl,
+          period: values.period,
+        });
+        if (resource.period !== existing.period)
+          log(`Period of “${name}” set to ${resource.period}.`);
+      }
       const bar =
         values.quiet || !process.stderr.isTTY
           ? undefined
@@ -132,7 +147,14 @@ export async function run(args: string[]): Promise<number> {
         return 1;
       }
       if (values.publish) {
-        await opendata.publish(cliActor, dataset.id);
+        try {
+          await opendata.publish(cliActor, dataset.id);
+        } catch (err) {
+          // Another resource of the dataset stands in the way: this file is checked, nothing is published.
+          if (!(err instanceof OpenDataInputError)) throw err;
+          console.error(`Not published: ${err.message}`);
+          return 1;
+        }
         log(`Published: /data/${dataset.slug}`);
       }
       return 0;
