@@ -257,6 +257,14 @@ describe("personal-data screen", () => {
     );
     assert.deepEqual(findings.map((f) => f.rule).sort(), ["email", "person-name"]);
   });
+
+  it("finds NHS numbers in JSON under a key that says so, quoted or not, with the check digit", () => {
+    const rules = (text: string) => screenText(text).map((f) => f.rule);
+    assert.ok(rules('{"nhs_number": 9434765919}').includes("nhs-number"));
+    assert.ok(rules('{"patient": {"NHSNumber": "943 476 5919"}}').includes("nhs-number"));
+    assert.ok(!rules('{"nhs_number": 9434765918}').includes("nhs-number"), "bad check digit");
+    assert.ok(!rules('{"invoice": 9434765919}').includes("nhs-number"), "no NHS key");
+  });
 });
 
 describe("one pass over a valid file, the thorough check for the rest", () => {

@@ -307,14 +307,19 @@ export function screenText(text: string, rules = rulesForColumn("")): Finding[] 
   const lines = text.split(/\r?\n/);
   for (const [n, line] of lines.entries()) {
     // JSON strings one by one, so "name": "…" pairs are judged like a column.
-    const pairs = [...line.matchAll(/"([^"\\]{1,60})"\s*:\s*"((?:[^"\\]|\\.){1,400})"/g)];
+    // Numbers too: an NHS number is often written unquoted.
+    const pairs = [
+      ...line.matchAll(/"([^"\\]{1,60})"\s*:\s*(?:"((?:[^"\\]|\\.){1,400})"|(\d{6,20})\b)/g),
+    ];
     const candidates = pairs.length
-      ? pairs.map((p) => ({ key: p[1], value: p[2] }))
+      ? pairs.map((p) => ({ key: p[1], value: p[2] ?? p[3] }))
       : [{ key: "", value: line }];
     for (const { key, value } of candidates) {
       for (const rule of rulesForColumn(key)) {
         if (!rules.includes(rule) && !rule.requiresHint) continue;
-        if (rule.id === "postcode" || rule.id === "nhs-number") continue;
+        // A postcode alone is not personal; ten digits are an NHS number only under a key that says so.
+        if (rule.id === "postcode") continue;
+        if (rule.id === "nhs-number" && !rule.columnHint?.test(key)) continue;
         if (!rule.test(value)) continue;
         const f = found.get(rule.id) ?? {
           rule: rule.id,
