@@ -127,6 +127,11 @@ export class Datastore {
     return info;
   }
 
+  /** Forgets what is cached of a table file (its version was withdrawn, or its file is gone). */
+  forget(parquetPath: string): void {
+    this.tables.delete(parquetPath);
+  }
+
   async fields(parquetPath: string): Promise<DatastoreField[]> {
     return (await this.table(parquetPath)).fields.map(({ id, type }) => ({ id, type }));
   }

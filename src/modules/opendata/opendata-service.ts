@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { copyFile, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
 import { sql } from "kysely";
 import type { AuditContext, AuditService } from "../../platform/audit/audit-service.ts";
 import { diff, systemActor } from "../../platform/audit/audit-service.ts";
@@ -82,6 +82,8 @@ export interface Version {
   review: ReviewRecord | null;
   publishedAt: Date | null;
   createdAt: Date;
+  /** Taken back after publication (never published again): when, by whom and why. */
+  withdrawal: { at: Date; byId: string | null; by: string | null; reason: string } | null;
 }
 
 export interface ReviewRecord {
@@ -303,7 +305,24 @@ export class OpenDataService {
       review: (r.review as ReviewRecord | null) ?? null,
       publishedAt: (r.published_at as Date | null) ?? null,
       createdAt: r.created_at as Date,
+      withdrawal: r.withdrawn_at
+        ? {
+            at: r.withdrawn_at as Date,
+            byId: (r.withdrawn_by as string | null) ?? null,
+            by: (r.withdrawn_by_name as string | null) ?? null,
+            reason: String(r.withdrawn_reason ?? ""),
+          }
+        : null,
     };
+  }
+
+  /** Versions with the name of whoever withdrew one. */
+  private versions(db: DbOrTrx = this.db) {
+    return db
+      .selectFrom("opendata_versions as v")
+      .leftJoin("users as wu", "wu.id", "v.withdrawn_by")
+      .selectAll("v")
+      .select("wu.display_name as withdrawn_by_name");
   }
 
   private async load(
@@ -334,11 +353,9 @@ export class OpenDataService {
       .execute();
     const resourceIds = resources.map((r) => r.id);
     const versions = resourceIds.length
-      ? await db
-          .selectFrom("opendata_versions")
-          .selectAll()
-          .where("resource_id", "in", resourceIds)
-          .orderBy("version", "desc")
+      ? await this.versions(db)
+          .where("v.resource_id", "in", resourceIds)
+          .orderBy("v.version", "desc")
           .execute()
       : [];
     const versionsBy = new Map<string, Version[]>();
@@ -711,11 +728,7 @@ export class OpenDataService {
 
   async version(id: string): Promise<Version | undefined> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
-    const row = await this.db
-      .selectFrom("opendata_versions")
-      .selectAll()
-      .where("id", "=", id)
-      .executeTakeFirst();
+    const row = await this.versions().where("v.id", "=", id).executeTakeFirst();
     return row ? this.toVersion(row as unknown as Record<string, unknown>) : undefined;
   }
 
@@ -1252,7 +1265,11 @@ export class OpenDataService {
       if (r.format === "LINK") continue;
       const v = r.latest;
       if (!v) out.push(`Upload a file for “${r.name}”`);
-      else if (v.state === "checking" || v.gate === "pending")
+      else if (v.withdrawal) {
+        // A withdrawn version is never published again: the previous published one stays, or a new file.
+        if (!r.published)
+          out.push(`Upload a corrected file for “${r.name}” (version ${v.version} was withdrawn)`);
+      } else if (v.state === "checking" || v.gate === "pending")
         out.push(`Wait for the checks of “${r.name}” to finish`);
       else if (v.gate === "invalid")
         out.push(`Fix the problems in “${r.name}” (version ${v.version}) and upload it again`);
@@ -1272,7 +1289,7 @@ export class OpenDataService {
         `This dataset cannot be published yet: ${blockers.join("; ")}.`,
       );
     const newVersions = dataset.resources.flatMap((r) =>
-      r.latest && !r.latest.publishedAt ? [{ r, v: r.latest }] : [],
+      r.latest && !r.latest.publishedAt && !r.latest.withdrawal ? [{ r, v: r.latest }] : [],
     );
     await this.db.transaction().execute(async (trx) => {
       const now = new Date();
@@ -1286,6 +1303,7 @@ export class OpenDataService {
             newVersions.map((n) => n.v.id),
           )
           .where("published_at", "is", null)
+          .where("withdrawn_at", "is", null)
           .execute();
       await trx
         .updateTable("opendata_datasets")
@@ -1313,6 +1331,94 @@ export class OpenDataService {
       );
     });
     return (await this.load({ ids: [datasetId] }))[0];
+  }
+
+  /**
+   * Takes one published version back at once (personal data published by mistake, say) while the rest of
+   * the dataset stays up: it loses its publication, so the previous published version (or none) is what the
+   * public pages, the CKAN API, DCAT and the downloads show, and it is never published again. Its public
+   * derivatives (exports, filter buckets) are deleted; the upload and the Parquet file stay for the record.
+   */
+  async withdrawVersion(ctx: AuditContext, versionId: string, reason: string): Promise<Version> {
+    const why = reason.trim();
+    if (why.length < 10)
+      throw new OpenDataInputError(
+        "reason",
+        "Explain why the version is withdrawn in a sentence (at least 10 characters)",
+      );
+    if (why.length > 2000)
+      throw new OpenDataInputError("reason", "Explain why in 2,000 characters or fewer");
+    if (!/^[0-9a-f-]{36}$/i.test(versionId))
+      throw new OpenDataInputError("version", "No such version");
+    const version = await this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .selectFrom("opendata_versions as v")
+        .innerJoin("opendata_resources as r", "r.id", "v.resource_id")
+        .select([
+          "v.id",
+          "v.version",
+          "v.resource_id",
+          "v.published_at",
+          "v.withdrawn_at",
+          "r.name",
+          "r.dataset_id",
+        ])
+        .where("v.id", "=", versionId)
+        .forUpdate("v")
+        .executeTakeFirst();
+      if (!row) throw new OpenDataInputError("version", "No such version");
+      if (row.withdrawn_at)
+        throw new OpenDataInputError("version", "This version has already been withdrawn");
+      if (!row.published_at)
+        throw new OpenDataInputError("version", "Only a published version can be withdrawn");
+      const now = new Date();
+      await trx
+        .updateTable("opendata_versions")
+        .set({
+          withdrawn_at: now,
+          withdrawn_by: ctx.actorId,
+          withdrawn_reason: why,
+          published_at: null,
+        })
+        .where("id", "=", versionId)
+        .execute();
+      await this.touch(trx, row.dataset_id);
+      await this.audit.record(
+        ctx,
+        {
+          action: "withdraw",
+          entityType: "open-resource",
+          entityId: row.resource_id,
+          summary: `Version ${row.version} of “${row.name}” withdrawn from publication: ${why}`,
+          changes: {
+            versionId,
+            version: row.version,
+            reason: why,
+            publishedAt: { from: row.published_at.toISOString(), to: null },
+          },
+        },
+        trx,
+      );
+      return { id: row.id, resourceId: row.resource_id };
+    });
+    await this.removePublicDerivatives(version);
+    return (await this.version(versionId)) as Version;
+  }
+
+  /**
+   * Deletes what the public side made from a version (the CSV and JSON exports, the filter buckets beside
+   * its Parquet file) and forgets the datastore's cached reading of it.
+   */
+  private async removePublicDerivatives(v: Pick<Version, "resourceId" | "id">): Promise<void> {
+    const dir = this.versionDir(v.resourceId, v.id);
+    const parquet = basename(this.parquetPath(v));
+    const entries = await readdir(dir).catch(() => [] as string[]);
+    await Promise.all(
+      entries
+        .filter((name) => name.startsWith("export.") || name.startsWith(`${parquet}.by-`))
+        .map((name) => rm(join(dir, name), { recursive: true, force: true })),
+    );
+    this.datastore.forget(this.parquetPath(v));
   }
 
   async setStatus(

@@ -122,6 +122,14 @@ const reviewForm = z.object({
   redact: z.preprocess(asArray, z.array(z.string())),
 });
 
+const withdrawForm = z.object({
+  reason: z
+    .string("Explain why the version is withdrawn")
+    .trim()
+    .min(10, "Explain why the version is withdrawn in a sentence (at least 10 characters)")
+    .max(2000, "Explain why in 2,000 characters or fewer"),
+});
+
 /** The review form's fields in page order: the error summary lists problems in this order. */
 const REVIEW_FIELDS = [
   "cells",
@@ -643,7 +651,9 @@ export async function staffOpenDataRoutes(app: FastifyInstance, services: Servic
                 ? "File uploaded. The checks are running; this page updates itself"
                 : done === "cleared"
                   ? "Decision recorded. The version may now be published"
-                  : undefined,
+                  : done === "withdrawn"
+                    ? "Version withdrawn. The public pages, downloads and APIs no longer offer it"
+                    : undefined,
         },
       );
     },
@@ -698,6 +708,40 @@ export async function staffOpenDataRoutes(app: FastifyInstance, services: Servic
           });
         throw err;
       }
+    },
+  );
+
+  // Taking one published version back: who may publish may withdraw (as with the whole dataset).
+  app.post(
+    "/staff/open-data/:id/resources/:rid/versions/:vid/withdraw",
+    { config: edit },
+    async (request, reply) => {
+      const params = request.params as { id: string; rid: string; vid: string };
+      const d = await loadDataset(params.id);
+      const r = d.resources.find((x) => x.id === params.rid);
+      if (!r?.versions.some((x) => x.id === params.vid))
+        throw new HttpError(404, "No such version.");
+      const form = parseForm(withdrawForm, request.body);
+      if (!form.ok)
+        return versionPage(reply.code(400), params, request.user, {
+          errors: form.errors,
+          values: form.values,
+        });
+      try {
+        await opendata.withdrawVersion(request.audit, params.vid, form.value.reason);
+      } catch (err) {
+        if (err instanceof OpenDataInputError && err.field === "reason")
+          return versionPage(reply.code(400), params, request.user, {
+            errors: fieldError(err.field, err.message),
+            values: form.value,
+          });
+        if (err instanceof OpenDataInputError) throw new HttpError(409, err.message);
+        throw err;
+      }
+      return reply.redirect(
+        `/staff/open-data/${params.id}/resources/${params.rid}/versions/${params.vid}?done=withdrawn`,
+        303,
+      );
     },
   );
 

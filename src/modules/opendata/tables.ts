@@ -60,6 +60,9 @@ export interface OpendataVersionsTable {
   published_at: Date | null;
   created_by: string | null;
   created_at: Generated<Date>;
+  withdrawn_at: Date | null;
+  withdrawn_by: string | null;
+  withdrawn_reason: string | null;
 }
 
 export interface OpendataRemindersTable {
