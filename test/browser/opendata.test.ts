@@ -102,8 +102,31 @@ suite.test(
     await page.getByRole("link", { name: "Go to the dataset to publish it" }).click();
     await page.getByRole("button", { name: "Publish", exact: true }).click();
     assert.match(await textOf(page.locator(".govuk-notification-banner")), /Published/);
+    const datasetPage = page.url();
     await page.goto(`/data/${slug}`);
     await page.getByRole("heading", { level: 1 }).waitFor();
+
+    // Taking the published version back: a reason is required, then the page records who and why.
+    await page.goto(datasetPage);
+    await page.getByRole("link", { name: "Version 2 of Tenders, April to June 2024" }).click();
+    await page.getByRole("heading", { level: 2, name: "Withdraw this version" }).waitFor();
+    await expectNoViolations(page, "published version");
+    await page.getByLabel("Why is it withdrawn?").fill("Oops");
+    await page.getByRole("button", { name: "Withdraw this version" }).click();
+    assert.match(await textOf(page.locator(".govuk-error-summary")), /at least 10 characters/);
+    await expectNoViolations(page, "withdrawal with errors");
+    await page
+      .getByLabel("Why is it withdrawn?")
+      .fill("The description names a private individual by mistake.");
+    await page.getByRole("button", { name: "Withdraw this version" }).click();
+    assert.match(
+      await textOf(page.locator('[data-qa="withdrawal"]')),
+      /Withdrawn on .+ by .+: “The description names a private individual by mistake\.”/,
+    );
+    await expectNoViolations(page, "withdrawn version");
+    await page.getByRole("link", { name: "Tenders, April to June 2024" }).click();
+    assert.match(await textOf(page.locator('[data-qa="versions"]')), /Withdrawn on/);
+    await expectNoViolations(page, "resource page with a withdrawn version");
 
     // The demo's blocked file: the report shows the findings and the decision form.
     await page.goto("/staff/open-data");
