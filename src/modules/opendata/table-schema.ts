@@ -135,9 +135,13 @@ function dateSql(v: string, formats: string[], twoDigitYears: string[] = []): st
   const list = (f: string[]) => `[${f.map(literal).join(", ")}]`;
   const parsed = `try_strptime(${v}, ${list(formats)})`;
   if (!formats.some((f) => f.includes("%Y"))) return `CAST(${parsed} AS DATE)`;
-  // DuckDB works out `parsed` once for both places it appears (common subexpressions of a projection).
-  const otherwise = twoDigitYears.length ? ` ELSE try_strptime(${v}, ${list(twoDigitYears)})` : "";
-  return `CAST(CASE WHEN ${parsed} >= TIMESTAMP '1000-01-01' THEN ${parsed}${otherwise} END AS DATE)`;
+  // `parsed` once per value: a year before 1000 (or no date) becomes the floor, which nullif() turns into
+  // NULL (greatest() passes over NULL); coalesce() reads the two-digit formats only for those values.
+  const floor = "TIMESTAMP '0999-12-31'";
+  const fourDigits = `nullif(greatest(${parsed}, ${floor}), ${floor})`;
+  return twoDigitYears.length
+    ? `CAST(coalesce(${fourDigits}, try_strptime(${v}, ${list(twoDigitYears)})) AS DATE)`
+    : `CAST(${fourDigits} AS DATE)`;
 }
 
 /** SQL giving the typed value of `v` (an expression), NULL when it does not parse. */
