@@ -3,10 +3,11 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { type Conn, checkTable, openDuck, screenText } from "./checker.ts";
+import { checkTable, screenText } from "./checker.ts";
 import { isValidNhsNumber, looksLikePerson, SCREEN_RULES } from "./screen.ts";
 import { describeTableFile, tableSql } from "./table-file.ts";
 import { type TableSchema, trimSql } from "./table-schema.ts";
+import { testDuck } from "./test-factories.ts";
 import { CODE_TEMPLATES, periodFor, readPeriod } from "./transparency-code.ts";
 import { checkInOnePass } from "./typed-copy.ts";
 
@@ -452,18 +453,4 @@ describe("one pass over a valid file, the thorough check for the rest", () => {
   });
 });
 
-let duckdb: { conn: Conn; close: () => void } | undefined;
-after(() => duckdb?.close());
-async function duck(): Promise<{ conn: Conn }> {
-  if (duckdb) return duckdb;
-  const instance = await openDuck({ threads: 1, memoryLimit: "256MB" });
-  const conn = await instance.connect();
-  duckdb = {
-    conn,
-    close: () => {
-      conn.closeSync();
-      instance.closeSync();
-    },
-  };
-  return duckdb;
-}
+const duck = testDuck();

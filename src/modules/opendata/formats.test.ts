@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { type CheckReport, type Conn, checkTable, openDuck } from "./checker.ts";
+import { type CheckReport, checkTable } from "./checker.ts";
 import { describeTableFile, tableSql } from "./table-file.ts";
 import { type TableSchema, typedSql } from "./table-schema.ts";
+import { testDuck } from "./test-factories.ts";
 import { checkInOnePass } from "./typed-copy.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "steward-formats-"));
@@ -249,18 +250,4 @@ describe("listed values", () => {
   });
 });
 
-let duckdb: { conn: Conn; close: () => void } | undefined;
-after(() => duckdb?.close());
-async function duck(): Promise<{ conn: Conn }> {
-  if (duckdb) return duckdb;
-  const instance = await openDuck({ threads: 1, memoryLimit: "256MB" });
-  const conn = await instance.connect();
-  duckdb = {
-    conn,
-    close: () => {
-      conn.closeSync();
-      instance.closeSync();
-    },
-  };
-  return duckdb;
-}
+const duck = testDuck();

@@ -1,5 +1,7 @@
+import { after } from "node:test";
 import type { AuditContext } from "../../platform/audit/audit-service.ts";
 import type { Services } from "../../platform/services.ts";
+import { type Conn, openDuck } from "./duck.ts";
 import type { DatasetInput } from "./opendata-service.ts";
 
 /** Factories for tests and benchmarks: a dataset input and realistic spend rows. */
@@ -97,4 +99,23 @@ export async function datasetWithFile(
     data: Buffer.from(csv),
   });
   return { dataset, resource, version };
+}
+
+/** One small DuckDB for a test file, opened when first asked for and closed after the file's tests. */
+export function testDuck(): () => Promise<{ conn: Conn }> {
+  let opened: Promise<{ conn: Conn; close: () => void }> | undefined;
+  after(async () => (await opened)?.close());
+  return () => {
+    opened ??= openDuck({ threads: 1, memoryLimit: "256MB" }).then(async (instance) => {
+      const conn = await instance.connect();
+      return {
+        conn,
+        close: () => {
+          conn.closeSync();
+          instance.closeSync();
+        },
+      };
+    });
+    return opened;
+  };
 }
