@@ -75,7 +75,16 @@ describe("Table Schema validation", () => {
     assert.ok(has(3, "Ref", "unique"));
     assert.equal(r.rows, 4);
     assert.equal(r.valid, false);
-    assert.match(r.summary, /of 4 rows pass/);
+    // Row 2 passes; row 3 repeats T1 but fails other checks too: it is counted once, not twice.
+    assert.equal(r.rowsPassing, 1);
+    assert.match(r.summary, /1 of 4 rows pass/);
+    const repeatOnly = await checkTable({
+      csvPath: csv(
+        "Ref,Paid,Amount,Count,Kind\nT1,31/03/2025,10,1,Quote\nT1,31/03/2025,10,1,Quote\nT2,31/03/2025,10,1,Quote\n",
+      ),
+      schema,
+    });
+    assert.equal(repeatOnly.rowsPassing, 2, "the second T1 fails; the first and T2 pass");
   });
 
   it("reads cells with line breaks inside quotes, as Excel writes an address, numbering rows as records", async () => {

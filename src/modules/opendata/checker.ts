@@ -216,6 +216,8 @@ async function checkThoroughly(
         value: String(s.value ?? ""),
       });
   }
+  // Unique columns with repeats: the second and later rows holding a value fail.
+  const repeated: string[] = [];
   for (const { field, column } of present) {
     if (!field.constraints?.unique) continue;
     const v = valueSql(column, schema.missingValues);
@@ -236,7 +238,7 @@ async function checkThoroughly(
       count,
     });
     report.errorTotal += count;
-    report.rowsPassing = Math.max(0, report.rowsPassing - count);
+    repeated.push(v);
     for (const d of dupes)
       report.errors.push({
         row: num(d.line),
@@ -245,6 +247,20 @@ async function checkThoroughly(
         message: `${column} repeats a value that must be unique`,
         value: String(d.value ?? ""),
       });
+  }
+
+  if (repeated.length) {
+    // Rows that pass every check and repeat no earlier row's unique value: a row failing both counts once.
+    const firsts = repeated.map(
+      (v, i) =>
+        `(${v} IS NULL OR row_number() OVER (PARTITION BY ${v} ORDER BY rowid) = 1) AS f${i}`,
+    );
+    const passes = checks.length ? `NOT (${checks.map((c) => c.failSql).join(" OR ")})` : "true";
+    const [row] = await queryRows(
+      conn,
+      `SELECT count(*) AS n FROM (SELECT ${passes} AS ok, ${firsts.join(", ")} FROM raw) WHERE ok AND ${repeated.map((_, i) => `f${i}`).join(" AND ")}`,
+    );
+    report.rowsPassing = num(row.n);
   }
 
   await progress(55, "Screening for personal data");
