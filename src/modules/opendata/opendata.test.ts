@@ -50,6 +50,28 @@ describe("open data: the gate, publication and the CKAN API", () => {
     assert.match(page.body, /application\/ld\+json/);
     assert.match(page.body, /Acme Highways Ltd|Northmoor Leisure Trust|Pennine Waste/);
 
+    // Downloads carry a strong ETag and Last-Modified; a matching request gets 304 and no body.
+    const csvUrl = `/data/spend-2024-q1/resources/${resource.id}/data.csv`;
+    const csv = await ctx.app.inject({ url: csvUrl });
+    assert.equal(csv.statusCode, 200);
+    assert.equal(csv.body.split("\n").filter(Boolean).length, 41);
+    assert.equal(Number(csv.headers["content-length"]), Buffer.byteLength(csv.body));
+    const csvTag = String(csv.headers.etag);
+    assert.match(csvTag, /^"[^"]+"$/);
+    const unchanged = await ctx.app.inject({ url: csvUrl, headers: { "if-none-match": csvTag } });
+    assert.equal(unchanged.statusCode, 304);
+    assert.equal(unchanged.body, "");
+    const since = await ctx.app.inject({
+      url: csvUrl,
+      headers: { "if-modified-since": String(csv.headers["last-modified"]) },
+    });
+    assert.equal(since.statusCode, 304);
+    const parquet = await ctx.app.inject({
+      url: `/data/spend-2024-q1/resources/${resource.id}/data.parquet`,
+    });
+    assert.equal(parquet.statusCode, 200);
+    assert.notEqual(parquet.headers.etag, csvTag);
+
     const list = await ckan("package_list");
     assert.deepEqual(Object.keys(list.body).sort(), ["help", "result", "success"]);
     assert.equal(list.body.success, true);

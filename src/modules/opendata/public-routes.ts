@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createReadStream, existsSync } from "node:fs";
-import { rename, rm } from "node:fs/promises";
+import { rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { publicAccess } from "../../platform/auth/policy.ts";
@@ -175,23 +175,48 @@ export async function publicOpenDataRoutes(app: FastifyInstance, services: Servi
     });
   });
 
-  const send = (reply: FastifyReply, path: string, type: string, name: string) => {
-    if (!existsSync(path)) throw new HttpError(404, "That file is not available.");
-    reply.header("content-disposition", `attachment; filename="${name.replace(/[^\w.-]/g, "_")}"`);
+  /**
+   * A stored file. A version's files never change once written, so the version and the kind of file make a
+   * strong ETag; If-None-Match (or If-Modified-Since) gets 304 with no body.
+   */
+  const send = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    file: { path: string; type: string; name: string; tag: string },
+  ) => {
+    const info = await stat(file.path).catch(() => undefined);
+    if (!info) throw new HttpError(404, "That file is not available.");
+    const etag = `"${file.tag}"`;
+    const modified = new Date(Math.floor(info.mtimeMs / 1000) * 1000);
+    reply.header("etag", etag);
+    reply.header("last-modified", modified.toUTCString());
     reply.header("access-control-allow-origin", "*");
     reply.header("cache-control", "public, max-age=300");
-    return reply.type(type).send(createReadStream(path));
+    const match = request.headers["if-none-match"];
+    const since = Date.parse(String(request.headers["if-modified-since"] ?? ""));
+    if (
+      match
+        ? match.split(",").some((m) => m.trim() === etag || m.trim() === "*")
+        : !Number.isNaN(since) && modified.getTime() <= since
+    )
+      return reply.code(304).send();
+    reply.header(
+      "content-disposition",
+      `attachment; filename="${file.name.replace(/[^\w.-]/g, "_")}"`,
+    );
+    reply.header("content-length", info.size);
+    return reply.type(file.type).send(createReadStream(file.path));
   };
 
   app.get("/data/:slug/resources/:rid/download/:file", { config }, async (request, reply) => {
     const { slug, rid } = request.params as { slug: string; rid: string };
     const r = publishedResource(await published(slug), rid);
-    return send(
-      reply,
-      opendata.originalPath(r.published),
-      r.published.mediaType,
-      r.published.fileName,
-    );
+    return send(request, reply, {
+      path: opendata.originalPath(r.published),
+      type: r.published.mediaType,
+      name: r.published.fileName,
+      tag: `${r.published.id}-original`,
+    });
   });
 
   app.get("/data/:slug/resources/:rid/versions/:vid", { config }, async (request, reply) => {
@@ -199,7 +224,12 @@ export async function publicOpenDataRoutes(app: FastifyInstance, services: Servi
     const r = publishedResource(await published(slug), rid);
     const v = r.versions.find((x) => x.id === vid && x.publishedAt);
     if (!v) throw new HttpError(404, "No such published version.");
-    return send(reply, opendata.originalPath(v), v.mediaType, v.fileName);
+    return send(request, reply, {
+      path: opendata.originalPath(v),
+      type: v.mediaType,
+      name: v.fileName,
+      tag: `${v.id}-original`,
+    });
   });
 
   app.get("/data/:slug/resources/:rid/data.:ext", { config }, async (request, reply) => {
@@ -210,7 +240,12 @@ export async function publicOpenDataRoutes(app: FastifyInstance, services: Servi
     const parquet = opendata.parquetPath(r.published);
     const name = `${d.slug}-${r.name}`.toLowerCase().replace(/[^a-z0-9]+/g, "-");
     if (ext === "parquet")
-      return send(reply, parquet, "application/vnd.apache.parquet", `${name}.parquet`);
+      return send(request, reply, {
+        path: parquet,
+        type: "application/vnd.apache.parquet",
+        name: `${name}.parquet`,
+        tag: `${r.published.id}-parquet`,
+      });
     if (ext !== "csv" && ext !== "json")
       throw new HttpError(404, "Downloads are CSV, JSON or Parquet.");
     const out = join(opendata.versionDir(r.id, r.published.id), `export.${ext}`);
@@ -224,12 +259,12 @@ export async function publicOpenDataRoutes(app: FastifyInstance, services: Servi
         await rm(partial, { force: true });
       }
     }
-    return send(
-      reply,
-      out,
-      ext === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
-      `${name}.${ext}`,
-    );
+    return send(request, reply, {
+      path: out,
+      type: ext === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
+      name: `${name}.${ext}`,
+      tag: `${r.published.id}-${ext}`,
+    });
   });
 
   app.get("/publication-scheme", { config }, async (_request, reply) => {
