@@ -134,3 +134,22 @@ describe("a table file whose rows are numbered when read", () => {
     );
   });
 });
+
+describe("datastore_search_sql under load", () => {
+  it("runs two statements at once, turns a third away when it cannot start in time, and stops slow ones", async () => {
+    const store = new Datastore({ threads: 1 });
+    try {
+      const slow = "SELECT sum(range) AS n FROM range(20000000000)";
+      const first = store.sql(slow, new Map(), { timeoutMs: 1500 });
+      const second = store.sql(slow, new Map(), { timeoutMs: 1500 });
+      const third = store.sql("SELECT 1 AS n", new Map(), { timeoutMs: 200 });
+      await assert.rejects(third, /busy with other queries/);
+      await assert.rejects(first, /took too long/);
+      await assert.rejects(second, /took too long/);
+      const later = await store.sql("SELECT 1 AS n", new Map(), { timeoutMs: 1000 });
+      assert.deepEqual(later.records, [{ n: 1 }], "slots are given back");
+    } finally {
+      store.close();
+    }
+  });
+});

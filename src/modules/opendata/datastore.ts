@@ -45,6 +45,41 @@ export class DatastoreError extends Error {
 }
 
 export const MAX_ROWS = 32000;
+/** datastore_search_sql statements running at once (each has a DuckDB of its own). */
+export const SQL_AT_ONCE = 2;
+
+/** A counting semaphore whose waiters give up after a time limit. */
+class Slots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+  constructor(size: number) {
+    this.free = size;
+  }
+  acquire(timeoutMs: number): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.waiting.splice(this.waiting.indexOf(wake), 1);
+        reject(
+          new DatastoreError("The server is busy with other queries: try again shortly", "query"),
+        );
+      }, timeoutMs);
+      this.waiting.push(wake);
+    });
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
 
 /** CKAN's type names for DuckDB's. */
 function ckanType(duck: string): string {
@@ -73,6 +108,7 @@ interface TableInfo {
 export class Datastore {
   private instance: Promise<DuckDBInstance> | undefined;
   private readonly tables = new Map<string, Promise<TableInfo>>();
+  private readonly sqlSlots = new Slots(SQL_AT_ONCE);
   private readonly buckets: FilterBuckets;
 
   constructor(
@@ -250,6 +286,21 @@ export class Datastore {
     // CKAN names a missing statement by its parameter and anything wrong with it "query".
     if (!text) throw new DatastoreError("Missing value", "sql");
     if (text.includes(";")) throw new DatastoreError("Query is not a single statement.", "query");
+    // Each statement gets its own DuckDB (one thread, 512 MB): at most SQL_AT_ONCE run together, and one
+    // that cannot start within its time limit is turned away rather than queued without end.
+    await this.sqlSlots.acquire(options.timeoutMs ?? 5000);
+    try {
+      return await this.runSql(text, tables, options);
+    } finally {
+      this.sqlSlots.release();
+    }
+  }
+
+  private async runSql(
+    text: string,
+    tables: Map<string, string>,
+    options: { timeoutMs?: number },
+  ): Promise<{ fields: DatastoreField[]; records: Record<string, unknown>[] }> {
     const instance = await openDuck({ threads: 1, memoryLimit: "512MB" });
     const conn = await instance.connect();
     const timer = setTimeout(() => conn.interrupt(), options.timeoutMs ?? 5000);
