@@ -192,6 +192,17 @@ describe("CKAN Action API against CKAN 2.10/2.11", () => {
     assert.equal(await count({ fq: "-organization:finance-revenues" }), 1);
     assert.equal(await count({ q: "tags:spend" }), 1);
     assert.equal(await count({ q: "*:*" }), 2);
+    // What CKAN's own front end and harvesters add, and fielded free text.
+    assert.equal(await count({ fq: "+dataset_type:dataset" }), 2);
+    assert.equal(await count({ fq: "dataset_type:harvest" }), 0);
+    assert.equal(await count({ fq: "-state:deleted +capacity:public" }), 2);
+    assert.equal(await count({ q: "title:meetings" }), 1);
+    const badSort = await ctx.app.inject({
+      url: "/api/3/action/package_search?sort=colour%20desc",
+    });
+    assert.equal(badSort.statusCode, 409);
+    assert.equal(badSort.json().success, false);
+    assert.match(badSort.json().error.sort[0], /Cannot sort by "colour desc"/);
     const since = new Date(Date.now() - 3600_000).toISOString().replace(/\.\d+Z$/, "Z");
     assert.equal(await count({ fq: `metadata_modified:[${since} TO *]` }), 2);
     assert.equal(await count({ fq: "metadata_modified:[2999-01-01T00:00:00Z TO *]" }), 0);

@@ -16,7 +16,7 @@ export const FACETS = {
 } as const;
 export type FacetField = keyof typeof FACETS;
 
-type FilterField = FacetField | "tags" | "name";
+type FilterField = FacetField | "tags" | "name" | "dataset_type" | "state" | "capacity" | "private";
 type DateField = "metadata_modified" | "metadata_created";
 
 export interface SearchParams {
@@ -60,6 +60,14 @@ function values(d: Dataset, field: string): string[] {
       return d.keywords;
     case "name":
       return [d.slug];
+    case "dataset_type":
+      return ["dataset"];
+    case "state":
+      return ["active"];
+    case "capacity":
+      return ["public"];
+    case "private":
+      return ["false"];
     default:
       return [];
   }
@@ -87,6 +95,24 @@ const FILTER_FIELDS = [
   "frequency",
   "tags",
   "name",
+  // What every published dataset here is, as CKAN clients and harvesters often ask (`+dataset_type:dataset`).
+  "dataset_type",
+  "state",
+  "capacity",
+  "private",
+];
+
+/** Fields searched as free text when a query names them (`title:budget`). */
+const TEXT_FIELDS = ["text", "title", "notes"];
+
+/** The sort keys package_search understands (CKAN's Solr field names), each asc or desc. */
+export const SORT_KEYS = [
+  "score",
+  "metadata_modified",
+  "metadata_created",
+  "title_string",
+  "name",
+  "id",
 ];
 
 /**
@@ -127,7 +153,8 @@ export function parseSolrQuery(text: string | undefined): {
       }
       const field =
         name === "extras_frequency" ? "frequency" : name === "license" ? "license_id" : name;
-      if (!FILTER_FIELDS.includes(field)) return name === "text" ? ` ${quoted ?? bare} ` : whole;
+      if (!FILTER_FIELDS.includes(field))
+        return TEXT_FIELDS.includes(name) ? ` ${quoted ?? bare} ` : whole;
       const key = field as FilterField;
       const target = sign === "-" ? excludes : filters;
       target[key] = [...(target[key] ?? []), quoted ?? bare ?? ""];

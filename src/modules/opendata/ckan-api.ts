@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { publicAccess } from "../../platform/auth/policy.ts";
 import type { Services } from "../../platform/services.ts";
-import { parseSolrQuery, searchCatalogue } from "./catalogue-search.ts";
+import { parseSolrQuery, SORT_KEYS, searchCatalogue } from "./catalogue-search.ts";
 import { DatastoreError, MAX_ROWS } from "./datastore.ts";
 import { baseUrl, publicRateLimit, sendCached } from "./http-cache.ts";
 import type { Dataset, Resource } from "./opendata-service.ts";
@@ -166,6 +166,14 @@ export async function ckanRoutes(app: FastifyInstance, services: Services) {
         return out as T;
       };
       const facetLimit = str(p, "facet.limit") === "-1" ? 1000 : int(p, "facet.limit", 50, 1000);
+      for (const part of (str(p, "sort") ?? "").split(",").filter((x) => x.trim())) {
+        const [key, dir, extra] = part.trim().toLowerCase().split(/\s+/);
+        if (!SORT_KEYS.includes(key) || (dir && !["asc", "desc"].includes(dir)) || extra)
+          throw invalid(
+            "sort",
+            `Cannot sort by "${part.trim()}": use ${SORT_KEYS.join(", ")} with asc or desc`,
+          );
+      }
       const result = searchCatalogue(await opendata.publishedCatalogue(), {
         q: q.rest,
         filters: merge(fq.filters, q.filters),
