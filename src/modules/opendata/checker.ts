@@ -55,6 +55,8 @@ export interface CheckReport {
   valid: boolean;
   summary: string;
   seconds: number;
+  /** What differs from the resource's previous version, in plain words (rows, columns), if it was a table. */
+  changes?: string;
 }
 
 export interface CheckOptions {

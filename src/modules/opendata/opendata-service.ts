@@ -903,6 +903,13 @@ export class OpenDataService {
     );
     // The report is recorded only once the file is stored (a failed copy fails the upload).
     const [report] = await Promise.all([checking, upload?.stored]);
+    // Compared with what the public last saw, or else with the version before.
+    const earlier = resource.versions
+      .filter((v) => v.version < version.version && v.report?.kind === "tabular")
+      .sort((a, b) => b.version - a.version);
+    const previous = earlier.find((v) => v.publishedAt) ?? earlier[0];
+    if (previous?.report && report.kind === "tabular" && !report.unreadable)
+      report.changes = describeChanges(previous.version, previous.report, report);
     const gate: Version["gate"] =
       report.unreadable || !report.valid ? "invalid" : report.findings.length ? "blocked" : "clean";
     await this.db.transaction().execute(async (trx) => {
@@ -1587,6 +1594,35 @@ function emptyReport(unreadable?: string): CheckReport {
     summary: unreadable ? `The file could not be read: ${unreadable}` : "",
     seconds: 0,
   };
+}
+
+/** "52 rows (version 1 had 40); column Notes added; column Ward removed", or that nothing differs. */
+export function describeChanges(
+  previousVersion: number,
+  before: CheckReport,
+  after: CheckReport,
+): string {
+  const columns = (r: CheckReport) => [
+    ...(r.schema?.fields.map((f) => f.name) ?? []).filter((c) => !r.missingColumns.includes(c)),
+    ...r.extraColumns,
+  ];
+  const was = new Set(columns(before));
+  const now = new Set(columns(after));
+  const parts: string[] = [];
+  const rows = (n: number) => `${n.toLocaleString("en-GB")} row${n === 1 ? "" : "s"}`;
+  if (after.rows !== before.rows)
+    parts.push(
+      `${rows(after.rows)} (version ${previousVersion} had ${before.rows.toLocaleString("en-GB")})`,
+    );
+  const added = [...now].filter((c) => !was.has(c));
+  const removed = [...was].filter((c) => !now.has(c));
+  if (added.length) parts.push(`column${added.length === 1 ? "" : "s"} ${added.join(", ")} added`);
+  if (removed.length)
+    parts.push(`column${removed.length === 1 ? "" : "s"} ${removed.join(", ")} removed`);
+  const text = parts.join("; ");
+  return parts.length
+    ? `${text[0].toUpperCase()}${text.slice(1)}.`
+    : `Same columns and ${rows(after.rows)} as version ${previousVersion}.`;
 }
 
 /**

@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { signedInClient } from "../../../test/helpers/http.ts";
 import { createTestContext, type TestContext } from "../../../test/helpers/runtime.ts";
+import { type CheckReport, checkTable } from "./checker.ts";
+import { describeChanges } from "./opendata-service.ts";
 import { datasetInput, datasetWithFile, spendCsv, testActor } from "./test-factories.ts";
 
 /** A parsed JSON answer, read field by field in assertions. */
@@ -217,6 +219,7 @@ describe("open data: the gate, publication and the CKAN API", () => {
     assert.equal(latest?.version, 2);
     assert.equal(latest?.gate, "clean");
     assert.match(latest?.changeNote ?? "", /Redacted from version 1/);
+    assert.equal(latest?.report?.changes, "Same columns and 6 rows as version 1.");
     await ctx.services.opendata.publish(testActor, dataset.id);
     const rows = await ckan("datastore_search", `resource_id=${resource.id}&q=foster`);
     assert.equal(rows.body.result.records[0].BeneficiaryName, "Redacted personal data");
@@ -342,5 +345,26 @@ describe("open data: the gate, publication and the CKAN API", () => {
     assert.equal(later.json().find((r: { dataset: string }) => r.dataset === "fraud").setUp, false);
     const staff = await signedInClient(ctx, ["caseworker"]);
     assert.equal((await staff.client.get("/staff/open-data")).statusCode, 403);
+  });
+});
+
+describe("what changed between versions", () => {
+  it("says how the rows and columns differ, in plain words", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "steward-changes-"));
+    try {
+      const report = async (text: string): Promise<CheckReport> => {
+        const path = join(dir, `${Math.random()}.csv`);
+        writeFileSync(path, text);
+        return checkTable({ csvPath: path });
+      };
+      const v1 = await report("Ward,Count\nNorth,1\nSouth,2\n");
+      const v2 = await report("Ward,Count,Notes\nNorth,1,a\nSouth,2,b\nEast,3,c\n");
+      const v3 = await report("Count,Notes\n1,a\n2,b\n3,c\n");
+      assert.equal(describeChanges(1, v1, v2), "3 rows (version 1 had 2); column Notes added.");
+      assert.equal(describeChanges(2, v2, v3), "Column Ward removed.");
+      assert.equal(describeChanges(1, v1, v1), "Same columns and 2 rows as version 1.");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
