@@ -1,6 +1,6 @@
 import type { Dataset } from "./opendata-service.ts";
 import { slugify } from "./opendata-service.ts";
-import { FREQUENCIES, LICENCES } from "./vocabulary.ts";
+import { FREQUENCIES, LICENCES, shownFormat } from "./vocabulary.ts";
 
 /**
  * Search over the published catalogue held in memory (thousands of datasets are a few megabytes), with the
@@ -51,7 +51,7 @@ function values(d: Dataset, field: string): string[] {
       return d.serviceAreaName ? [slugify(d.serviceAreaName)] : [];
     case "res_format":
       // As resources show it (presenters.ts): a link is CKAN's "HTML".
-      return [...new Set(d.resources.map((r) => (r.format === "LINK" ? "HTML" : r.format)))];
+      return [...new Set(d.resources.map(shownFormat))];
     case "license_id":
       return [d.licence];
     case "frequency":

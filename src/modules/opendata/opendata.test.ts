@@ -8,6 +8,7 @@ import { createTestContext, type TestContext } from "../../../test/helpers/runti
 import { type CheckReport, checkTable } from "./checker.ts";
 import { describeChanges } from "./opendata-service.ts";
 import { datasetInput, datasetWithFile, spendCsv, testActor } from "./test-factories.ts";
+import { shownFormat } from "./vocabulary.ts";
 
 /** A parsed JSON answer, read field by field in assertions. */
 type JsonValue = ReturnType<typeof JSON.parse>;
@@ -366,5 +367,17 @@ describe("what changed between versions", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the format a resource is offered in", () => {
+  it("is the published file's: a redacted workbook is CSV; a link is HTML", () => {
+    assert.equal(
+      shownFormat({ format: "XLSX", published: { fileName: "spend-redacted.csv" } }),
+      "CSV",
+    );
+    assert.equal(shownFormat({ format: "XLSX", published: { fileName: "spend.xlsx" } }), "XLSX");
+    assert.equal(shownFormat({ format: "XLSX" }), "XLSX");
+    assert.equal(shownFormat({ format: "LINK" }), "HTML");
   });
 });

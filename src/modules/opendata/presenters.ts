@@ -2,7 +2,7 @@ import type { Dataset, Resource } from "./opendata-service.ts";
 import { slugify } from "./opendata-service.ts";
 import { toRdfXml, xmlChars } from "./rdf-xml.ts";
 import { PUBLICATION_CLASSES } from "./transparency-code.ts";
-import { FREQUENCIES, LICENCES, TABULAR } from "./vocabulary.ts";
+import { FREQUENCIES, LICENCES, shownFormat, TABULAR } from "./vocabulary.ts";
 
 /** Presenters keep the database shape out of the APIs: CKAN's package and resource, DCAT-AP, schema.org. */
 export function resourceUrl(base: string, d: Dataset, r: Resource): string {
@@ -43,7 +43,7 @@ export function ckanResource(base: string, d: Dataset, r: Resource) {
     package_id: d.id,
     name: r.name,
     description: r.description,
-    format: r.format === "LINK" ? "HTML" : r.format,
+    format: shownFormat(r),
     url: resourceUrl(base, d, r),
     url_type: r.format === "LINK" ? null : "upload",
     resource_type: null,
@@ -269,7 +269,7 @@ export function dcatDataset(base: string, d: Dataset, council: string) {
             ? undefined
             : { "@id": IANA + v.mediaType.split(";")[0].trim().toLowerCase() },
         "dct:format": {
-          "@id": EU_FILE + (link ? "HTML" : r.format === "GeoJSON" ? "GEOJSON" : r.format),
+          "@id": EU_FILE + shownFormat(r).toUpperCase(),
         },
         "dcat:byteSize": v
           ? { "@value": String(v.bytes), "@type": "xsd:nonNegativeInteger" }

@@ -67,3 +67,12 @@ export function formatFromFileName(name: string): ResourceFormat | undefined {
     ext as "csv"
   ];
 }
+
+/**
+ * The format a resource is offered in: a link is CKAN's "HTML"; otherwise the published file's own format,
+ * which differs from the resource's when a redaction turned a workbook into CSV.
+ */
+export function shownFormat(r: { format: string; published?: { fileName: string } }): string {
+  if (r.format === "LINK") return "HTML";
+  return (r.published && formatFromFileName(r.published.fileName)) || r.format;
+}
