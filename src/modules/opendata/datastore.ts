@@ -324,7 +324,7 @@ export class Datastore {
       const referenced = [...tables.keys()].filter((id) => text.includes(id));
       for (const id of referenced)
         await conn.run(
-          `CREATE VIEW ${ident(id)} AS SELECT * FROM ${tableSql(await describeTableFile(conn, tables.get(id) as string))}`,
+          `CREATE VIEW ${ident(id)} AS SELECT * FROM ${tableSql((await this.table(tables.get(id) as string)).file)}`,
         );
       await conn.run(
         `SET allowed_paths = [${referenced.map((id) => literal(tables.get(id) as string)).join(", ")}]`,

@@ -13,9 +13,19 @@ export function sendCached(
   reply.header("etag", etag);
   if (!request.user) reply.header("cache-control", `public, max-age=${maxAgeSeconds}`);
   reply.header("access-control-allow-origin", "*");
-  const match = request.headers["if-none-match"];
-  if (match?.split(",").some((m) => m.trim() === etag)) return reply.code(304).send();
+  if (notModified(request, etag)) return reply.code(304).send();
   return reply.type(contentType).send(body);
+}
+
+/**
+ * Whether the client's copy is current: If-None-Match names the ETag (or `*`), or, without it,
+ * If-Modified-Since is no earlier than `modified`.
+ */
+export function notModified(request: FastifyRequest, etag: string, modified?: Date): boolean {
+  const match = request.headers["if-none-match"];
+  if (match) return match.split(",").some((m) => m.trim() === etag || m.trim() === "*");
+  const since = Date.parse(String(request.headers["if-modified-since"] ?? ""));
+  return modified !== undefined && !Number.isNaN(since) && modified.getTime() <= since;
 }
 
 export function baseUrl(request: FastifyRequest): string {

@@ -605,8 +605,7 @@ export class OpenDataService {
   ): Promise<Resource> {
     if (!FORMATS.includes(input.format as ResourceFormat))
       throw new OpenDataInputError("format", "Choose a format");
-    if (input.format === "LINK" && !/^https?:\/\/\S+$/.test(input.linkUrl ?? ""))
-      throw new OpenDataInputError("linkUrl", "Enter the link's address, starting https://");
+    checkLinkUrl(input.format, input.linkUrl);
     if (input.schemaName && !namedSchema(input.schemaName))
       throw new OpenDataInputError("schemaName", "Choose a schema");
     const id = await this.db.transaction().execute(async (trx) => {
@@ -616,12 +615,7 @@ export class OpenDataService {
         .where("id", "=", datasetId)
         .executeTakeFirst();
       if (!dataset) throw new OpenDataInputError("datasetId", "No such dataset");
-      // The compliance view counts a file by its period code, so what was typed is read as one.
-      if (input.period?.trim()) {
-        const read = readPeriod(input.period, codeTemplate(dataset.template));
-        if ("error" in read) throw new OpenDataInputError("period", read.error);
-        input = { ...input, period: read.code };
-      }
+      input = { ...input, period: periodCode(input.period, dataset.template) };
       const position = await trx
         .selectFrom("opendata_resources")
         .select(sql<number>`coalesce(max(position), 0) + 1`.as("p"))
@@ -667,14 +661,8 @@ export class OpenDataService {
     const resource = await this.resource(resourceId);
     if (!resource) throw new OpenDataInputError("resource", "No such resource");
     const [dataset] = await this.load({ ids: [resource.datasetId] });
-    let period: string | null = null;
-    if (input.period?.trim()) {
-      const read = readPeriod(input.period, codeTemplate(dataset?.template));
-      if ("error" in read) throw new OpenDataInputError("period", read.error);
-      period = read.code;
-    }
-    if (resource.format === "LINK" && !/^https?:\/\/\S+$/.test(input.linkUrl ?? ""))
-      throw new OpenDataInputError("linkUrl", "Enter the link's address, starting https://");
+    const period = periodCode(input.period, dataset?.template);
+    checkLinkUrl(resource.format, input.linkUrl);
     const after = {
       name: input.name,
       description: input.description ?? "",
@@ -1594,6 +1582,23 @@ function emptyReport(unreadable?: string): CheckReport {
     summary: unreadable ? `The file could not be read: ${unreadable}` : "",
     seconds: 0,
   };
+}
+
+/**
+ * The period code of what an officer typed (the compliance view counts a file by it), or null when nothing
+ * was typed; refused with what to write otherwise.
+ */
+function periodCode(text: string | null | undefined, template: string | null | undefined) {
+  if (!text?.trim()) return null;
+  const read = readPeriod(text, codeTemplate(template));
+  if ("error" in read) throw new OpenDataInputError("period", read.error);
+  return read.code;
+}
+
+/** A link resource needs a web address. */
+function checkLinkUrl(format: string, linkUrl: string | null | undefined): void {
+  if (format === "LINK" && !/^https?:\/\/\S+$/.test(linkUrl ?? ""))
+    throw new OpenDataInputError("linkUrl", "Enter the link's address, starting https://");
 }
 
 /** "52 rows (version 1 had 40); column Notes added; column Ward removed", or that nothing differs. */

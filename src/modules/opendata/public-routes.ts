@@ -9,7 +9,7 @@ import { HttpError } from "../../platform/web/errors.ts";
 import { asArray } from "../../platform/web/forms.ts";
 import { FACETS, type FacetField, searchCatalogue } from "./catalogue-search.ts";
 import { chartFor } from "./chart.ts";
-import { baseUrl, publicRateLimit, sendCached } from "./http-cache.ts";
+import { baseUrl, notModified, publicRateLimit, sendCached } from "./http-cache.ts";
 import type { Dataset, Resource, Version } from "./opendata-service.ts";
 import {
   DCAT_MEDIA_TYPES,
@@ -192,14 +192,7 @@ export async function publicOpenDataRoutes(app: FastifyInstance, services: Servi
     reply.header("last-modified", modified.toUTCString());
     reply.header("access-control-allow-origin", "*");
     reply.header("cache-control", "public, max-age=300");
-    const match = request.headers["if-none-match"];
-    const since = Date.parse(String(request.headers["if-modified-since"] ?? ""));
-    if (
-      match
-        ? match.split(",").some((m) => m.trim() === etag || m.trim() === "*")
-        : !Number.isNaN(since) && modified.getTime() <= since
-    )
-      return reply.code(304).send();
+    if (notModified(request, etag, modified)) return reply.code(304).send();
     reply.header(
       "content-disposition",
       `attachment; filename="${file.name.replace(/[^\w.-]/g, "_")}"`,

@@ -105,12 +105,8 @@ const resourceForm = z.object({
   period: z.string().trim().max(20).optional(),
 });
 
-const resourceDetailsForm = z.object({
-  name: z.string().trim().min(1, "Enter a name for the resource").max(200),
-  description: z.string().trim().max(2000).optional(),
-  linkUrl: z.string().trim().optional(),
-  period: z.string().trim().max(20).optional(),
-});
+/** The details of an existing resource: its format and schema stay as its versions were checked. */
+const resourceDetailsForm = resourceForm.omit({ format: true, schemaName: true });
 
 const reviewForm = z.object({
   decision: z.enum(["not-personal-data", "redact"], "Choose what to do"),
